@@ -8,9 +8,12 @@
  *	addr_valid() accepts a bare address local@domain: no display
  *	name, no angle brackets, no comments, no white space. The local
  *	part is a dot-atom of RFC 5322 atext (letters, digits and
- *	!#$%&'*+-/=?^_`{|}~, single dots, none at either end) or a
- *	quoted-string whose characters are printable ASCII other than
- *	space, with '"' and '\' escaped by a backslash. The domain is a
+ *	!#$%&'*+-/=?^_`{|}~ and dots, not at the start) or a
+ *	quoted-string of printable ASCII, space and tab, with '"' and
+ *	'\' escaped by a backslash. Consecutive dots and a dot before
+ *	the '@' break RFC 5322 but are accepted: Japanese mobile
+ *	carriers handed out such addresses for years, and lists are full
+ *	of them. The domain is a
  *	sequence of dot-separated labels of letters, digits and '-' (not
  *	at either end of a label, at most 63 bytes each) or a domain
  *	literal "[...]" of printable ASCII other than '[', ']' and '\'.
@@ -156,7 +159,7 @@ addr_scan_quoted(const char *p, const char **reason, int *bad)
 				return NULL;
 			}
 		}
-		if (!addr_is_vchar(c)) {
+		if (!addr_is_vchar(c) && c != ' ' && c != '\t') {
 			*reason = "bad character in quoted local part";
 			*bad = c;
 			return NULL;
@@ -176,14 +179,6 @@ addr_scan_dot_atom(const char *p, const char **reason, int *bad)
 		if (c == '.') {
 			if (p == start) {
 				*reason = "local part starts with a dot";
-				return NULL;
-			}
-			if (p[1] == '.') {
-				*reason = "two dots in a row in local part";
-				return NULL;
-			}
-			if (p[1] == '@' || p[1] == '\0') {
-				*reason = "local part ends with a dot";
 				return NULL;
 			}
 		} else if (!addr_is_atext(c)) {
@@ -242,7 +237,7 @@ addr_scan_domain(const char *p, const char **reason, int *bad)
 				return -1;
 			}
 			if (*label == '-' || p[-1] == '-') {
-				*reason = "domain label starts or ends with '-'";
+				*reason = "'-' at either end of a label";
 				return -1;
 			}
 			if (c == '\0')

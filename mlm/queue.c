@@ -894,7 +894,8 @@ queue_commit(struct queue_run *run, struct queue_batch *b,
 		if (b->last[0] != '\0')
 			item->progress = xstrdup(b->last);
 		item->walk_done = b->end;
-		item->progress = xfree(item->progress);
+		if (!b->end)
+			item->progress = xfree(item->progress);
 	}
 	item->last_try = now;
 	item->attempts += run->counted ? 0 : 1;

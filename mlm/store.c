@@ -784,7 +784,7 @@ out:
 int
 store_is_recipient(const struct store_rec *rec)
 {
-	return (rec->flags & (STORE_RECIPIENT | STORE_ADMIN_RCPT)) != 0 &&
+	return (rec->flags & STORE_RECIPIENT) != 0 &&
 	    (rec->flags & (STORE_OFF | STORE_SKIP | STORE_DIGEST)) == 0;
 }
 

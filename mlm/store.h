@@ -10,7 +10,7 @@
  * views of these bits:
  *
  *	member_maps	STORE_MEMBER | STORE_ADMIN		may post
- *	recipient_maps	STORE_RECIPIENT, not OFF, SKIP or DIGEST	gets posts
+ *	recipient_maps	STORE_RECIPIENT, not OFF, SKIP, DIGEST	gets posts
  *	admin_member_maps STORE_ADMIN				owners
  *	digest		STORE_DIGEST (gets digests, not posts)
  *
