@@ -63,7 +63,9 @@
  *	EX_IOERR for LMDB and file failures (see db.h), EX_NOINPUT when
  *	the article's spool file is missing, EX_IOERR for a record that
  *	does not decode, EX_DATAERR for an invalid id or address given by
- *	the caller, EX_CONFIG for an empty smtp_sender.
+ *	the caller, EX_CONFIG for an empty smtp_sender, EX_SOFTWARE for an
+ *	article number below 1. queue_flush() goes on after an item that
+ *	fails and returns the first failure.
  * BUGS
  *	When the connection breaks after the final dot and before its
  *	reply (or the process dies, or the commit fails, after the reply),
@@ -72,6 +74,9 @@
  *
  *	The claim is a lock file per item, left behind by a process that
  *	dies; it is removed with the item.
+ *
+ *	A retry record that does not decode is skipped, not reported; it
+ *	keeps its item queued until queue_lifetime removes both.
  */
 
 #include <sys/stat.h>
@@ -163,7 +168,6 @@ struct queue_run {
 	int		 dirty;		/* item changed, not yet written */
 	int		 stop;
 	long		 sent;
-	long		 total;		/* recipients in the run's batches */
 };
 
 /* queue_put_be - store an unsigned big-endian integer of n bytes */
@@ -724,7 +728,7 @@ queue_walk_batch(struct queue_run *run, struct queue_batch *b,
 	return 0;
 }
 
-/* queue_retry_take - one retry record into a batch; 0 or 1 when odd */
+/* queue_retry_take - one retry record into a batch; 1 skips a bad one */
 static int
 queue_retry_take(struct queue_batch *b, const MDB_val *k, const MDB_val *v,
     size_t plen)
@@ -783,12 +787,7 @@ queue_retry_batch(struct queue_run *run, struct queue_batch *b,
 		if (k.mv_size <= plen || memcmp(k.mv_data, key->data,
 		    plen) != 0)
 			break;
-		if (queue_retry_take(b, &k, &v, plen) != 0) {
-			BUF_WHY(why, "queue item %s: bad recipient record",
-			    run->qid);
-			rc = EX_IOERR;
-			goto out;
-		}
+		(void)queue_retry_take(b, &k, &v, plen);
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		rc = db_fail(rc, "read queue recipients", why);
@@ -894,8 +893,6 @@ queue_commit(struct queue_run *run, struct queue_batch *b,
 		if (b->last[0] != '\0')
 			item->progress = xstrdup(b->last);
 		item->walk_done = b->end;
-		if (!b->end)
-			item->progress = xfree(item->progress);
 	}
 	item->last_try = now;
 	item->attempts += run->counted ? 0 : 1;
@@ -1015,7 +1012,6 @@ queue_transact(struct queue_run *run, struct queue_batch *b,
 		goto out;
 	}
 	queue_fates(b, ctx->smtp, idx, codes, live, dcode);
-	run->total += (long)live;
 
 commit:
 	if ((status = queue_commit(run, b, why)) == 0)

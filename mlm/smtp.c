@@ -26,6 +26,11 @@
  *	dot-stuffing, CRLF at the end, then ".") and written with one
  *	send loop, and TCP_NODELAY is set, so the end of the message and
  *	the final dot never wait for an acknowledgement.
+ *
+ *	A peer that goes away must not raise SIGPIPE: writes use send(2)
+ *	with MSG_NOSIGNAL (Linux, FreeBSD) and sockets get SO_NOSIGPIPE
+ *	where it exists (FreeBSD, macOS). On a system with neither,
+ *	smtp_open() sets SIGPIPE to SIG_IGN for the whole process.
  * DIAGNOSTICS
  *	smtp_open(): 0; EX_TEMPFAIL when no server answered ("host:port:
  *	reason" for each one tried, in why); EX_CONFIG when no entry could
@@ -38,7 +43,10 @@
  *	No TLS and no AUTH: the client is meant for the MTA on the same
  *	host or a trusted relay. The timeout for a write is measured from
  *	the last progress, so a peer that takes one byte at a time just
- *	within the timeout can make a large write last long.
+ *	within the timeout can make a large write last long. Connecting
+ *	has the same timeout, so an address that drops SYNs delays the
+ *	next one by smtp_timeout. At most 4 MB of replies are read ahead
+ *	while writing.
  */
 
 #include <sys/types.h>
@@ -52,6 +60,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +88,9 @@
 #define SMTP_SEND_FLAGS	MSG_NOSIGNAL
 #else
 #define SMTP_SEND_FLAGS	0
+#endif
+#if !defined(MSG_NOSIGNAL) && !defined(SO_NOSIGPIPE)
+#define SMTP_IGNORE_SIGPIPE
 #endif
 
 struct smtp {
@@ -654,6 +666,9 @@ smtp_open(const struct smtp_conf *conf, struct smtp **sp,
 		return EX_CONFIG;
 	}
 
+#ifdef SMTP_IGNORE_SIGPIPE
+	(void)signal(SIGPIPE, SIG_IGN);
+#endif
 	s = smtp_new(conf);
 	reasons = buf_alloc(256);
 	tmp = buf_alloc(256);

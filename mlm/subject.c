@@ -21,12 +21,16 @@
  *	state are encoded again too. The result is folded at spaces and
  *	between encoded-words.
  *
- *	ISO-2022-JP is converted by way of CP932, so that the NEC and IBM
- *	extensions that Windows mailers put into it survive; half-width
- *	katakana are never written in ISO-2022-JP (the run falls back to
- *	UTF-8). Shift_JIS is read and written as CP932, EUC-JP as
- *	EUC-JP-MS, EUC-KR and KS_C_5601-1987 as CP949, GB2312 as GBK and
- *	Big5 as CP950; the label stays as it came.
+ *	Each label has a converter for the charset itself and, for some,
+ *	a superset that senders mean by it (EUC-JP and EUC-JP-MS, EUC-KR
+ *	and KS_C_5601-1987 and CP949, GB2312 and GBK, Big5 and CP950,
+ *	ISO-2022-JP and ISO-2022-JP read by way of CP932 so that the NEC
+ *	and IBM extensions of Windows mailers survive; Shift_JIS is CP932
+ *	throughout). Text is read with the charset, then with the superset;
+ *	it is written in the charset, then in the superset under the same
+ *	label, then in UTF-8. Half-width katakana are never written in
+ *	ISO-2022-JP. Stateful and unusual charsets are only read; text
+ *	from them that must be encoded again goes out in UTF-8.
  * DIAGNOSTICS
  *	subject_tag_valid() says why a tag format is refused. Broken
  *	encoded-words, unknown charsets and bytes that do not convert are
@@ -64,8 +68,9 @@
 #define SUBJECT_JIS_WIDE	"ISO-2022-JP+CP932"	/* own converter */
 
 enum { SUBJECT_CS_ICONV, SUBJECT_CS_UTF8, SUBJECT_CS_JIS };	/* converters */
-enum { SUBJECT_TEXT, SUBJECT_WORDS, SUBJECT_JIS };
-enum { SUBJECT_NONE, SUBJECT_PLAIN, SUBJECT_ENC };
+enum { SUBJECT_TEXT, SUBJECT_WORDS, SUBJECT_JIS };	/* segments */
+enum { SUBJECT_NONE, SUBJECT_PLAIN, SUBJECT_ENC };	/* what they send */
+/* The sets of ISO-2022-JP that a designation selects. */
 enum { SUBJECT_JIS_ASCII, SUBJECT_JIS_KANJI, SUBJECT_JIS_KANA };
 
 /* A charset as a label names it. */
@@ -137,7 +142,7 @@ static const char *const subject_families[] = {
  * and Schet, Russian Otv, and Chinese and Japanese reply words.
  */
 static const char *const subject_markers[] = {
-	"antwort", "antw", "odp", "ref", "rif", "r\xc3\xa9" "f", "atb", "ats",
+	"antwort", "antw", "odp", "ref", "rif", "r\xc3\xa9\x66", "atb", "ats",
 	"ynt", "re", "aw", "sv", "vs",
 	"\xce\xb1\xcf\x80",			/* Greek Ap */
 	"\xcf\x83\xcf\x87\xce\xb5\xcf\x84",	/* Greek Schet */
@@ -434,7 +439,7 @@ static int
 subject_label_char(int c)
 {
 	return subject_alnum(c) || c == '-' || c == '_' || c == '.' ||
-	    c == ':' || c == '+';
+	    c == ':';
 }
 
 /* subject_cs_find - the charset a label names; -1 if unknown */
@@ -483,6 +488,15 @@ subject_cs_find(const char *label, size_t len, struct subject_cs *cs)
 		cs->wide[0] = '\0';
 	}
 	return 0;
+}
+
+/* subject_cs_is_jis - is the charset ISO-2022-JP */
+static int
+subject_cs_is_jis(const struct subject_cs *cs)
+{
+	return strcmp(cs->conv, "ISO-2022-JP") == 0 ||
+	    strcmp(cs->conv, SUBJECT_JIS_WIDE) == 0 ||
+	    strcmp(cs->wide, SUBJECT_JIS_WIDE) == 0;
 }
 
 /* subject_cs_utf8 - the UTF-8 charset, for text nothing else holds */
@@ -789,8 +803,9 @@ subject_read(const char *name, const char *in, size_t len, struct buf *out,
 
 /*
  * subject_cs_read - decode text in a charset to UTF-8, trying the
- * charset itself, then its superset. Returns 0, or (lenient) the
- * number of bad bytes replaced, or (strict) -1.
+ * charset itself, then its superset. Returns 0; or, when neither
+ * reads it cleanly, -1 (strict) or a positive count (lenient, with bad
+ * bytes replaced).
  */
 static int
 subject_cs_read(const struct subject_cs *cs, const char *in, size_t len,
@@ -806,11 +821,9 @@ subject_cs_read(const struct subject_cs *cs, const char *in, size_t len,
 		return -1;
 	r = subject_read(cs->wide[0] != '\0' ? cs->wide : cs->conv, in, len,
 	    out, 1);
-	if (r <= 0) {
+	if (r < 0)
 		subject_utf8_copy(in, len, out);
-		r = 1;
-	}
-	return r;
+	return r > 0 ? r : 1;
 }
 
 /*
@@ -908,10 +921,20 @@ subject_q(const char *s, size_t n, struct buf *out, int *clean)
 	return 0;
 }
 
+/* subject_blank - is s all spaces (or empty) */
+static int
+subject_blank(const char *s, size_t n)
+{
+	while (n > 0 && subject_wsp(*s))
+		s++, n--;
+	return n == 0;
+}
+
 /*
  * subject_word - parse and decode the encoded-word at s[i] into bytes.
- * Returns 0 when there is none there: a bad label or encoding, an
- * unknown charset, or a payload that is not base64.
+ * The last word of the field may lack its "?=". Returns 0 when there
+ * is none there: a bad label or encoding, an unknown charset, or a
+ * payload that is not base64.
  */
 static int
 subject_word(const char *s, size_t n, size_t i, struct subject_word *w,
@@ -938,9 +961,9 @@ subject_word(const char *s, size_t n, size_t i, struct subject_word *w,
 	w->clean = 1;
 	if (j + 1 < n && s[j] == '?' && s[j + 1] == '=') {
 		j += 2;
-	} else if (j == n || subject_wsp(s[j])) {
+	} else if (subject_blank(s + j, n - j)) {
 		w->clean = 0;
-	} else if (s[j] == '?' && (j + 1 == n || subject_wsp(s[j + 1]))) {
+	} else if (s[j] == '?' && subject_blank(s + j + 1, n - j - 1)) {
 		w->clean = 0;
 		j++;
 	} else
@@ -958,15 +981,6 @@ subject_word(const char *s, size_t n, size_t i, struct subject_word *w,
 		return 0;
 	w->end = j;
 	return 1;
-}
-
-/* subject_blank - is s all spaces (or empty) */
-static int
-subject_blank(const char *s, size_t n)
-{
-	while (n > 0 && subject_wsp(*s))
-		s++, n--;
-	return n == 0;
 }
 
 /*
@@ -1105,7 +1119,7 @@ subject_run_word(struct subject_seg *g, const struct subject_word *w,
 		buf_putc(g->orig, ' ');
 	buf_append(g->orig, word, wlen);
 	buf_append(run, bytes->data, bytes->len);
-	if (!w->clean || (strcmp(g->cs.conv, "ISO-2022-JP") == 0 &&
+	if (!w->clean || (subject_cs_is_jis(&g->cs) &&
 	    !subject_jis_ascii(bytes->data, bytes->len))) {
 		g->clean = 0;
 		return;
@@ -1300,6 +1314,8 @@ subject_tag_at(const struct subject_fmt *f, const char *s, size_t n,
 	size_t	 j = i, k, d;
 	int	 first, last;
 
+	if (f->len == 0)
+		return 0;
 	first = (f->conv && f->at == 0) || subject_alnum(f->lit[0]);
 	last = (f->conv && f->at == f->len) ||
 	    subject_alnum(f->lit[f->len - 1]);
@@ -1328,14 +1344,14 @@ subject_tag_at(const struct subject_fmt *f, const char *s, size_t n,
 /*
  * subject_strip - mark deleted: the leading run of reply markers, this
  * list's tags and white space; every other occurrence of the tag with
- * the white space after it (when there is white space before it too);
- * trailing white space.
+ * the white space after it when the last byte kept before it is white
+ * space (or there is none); trailing white space.
  */
 static void
 subject_strip(struct subject_parse *p, const struct subject_fmt *f)
 {
 	const char *s = p->text->data;
-	size_t	 n = p->text->len, i = 0, j, k;
+	size_t	 n = p->text->len, i = 0, kept = 0, k;
 
 	for (;;) {
 		if ((k = subject_space(s + i, n - i)) > 0)
@@ -1349,12 +1365,10 @@ subject_strip(struct subject_parse *p, const struct subject_fmt *f)
 	}
 	while (i < n) {
 		if ((k = subject_tag_at(f, s, n, i)) == 0) {
-			i++;
+			kept = ++i;
 			continue;
 		}
-		for (j = i; j > 0 && p->del[j - 1]; j--)
-			;
-		if (j == 0 || subject_wsp(s[j - 1]))
+		if (kept == 0 || subject_wsp(s[kept - 1]))
 			k = subject_skip(s, n, i + k) - i;
 		memset(p->del + i, 1, k);
 		i += k;
@@ -1479,10 +1493,26 @@ subject_tidy_ends(struct subject_seg *g, struct subject_seg *prev,
 		g->out = SUBJECT_NONE;
 }
 
+/* subject_ascii - is text printable ASCII that reads the same unencoded */
+static int
+subject_ascii(const struct buf *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->len; i++)
+		if (t->data[i] < 0x20 || t->data[i] > 0x7e ||
+		    (t->data[i] == '=' && i + 1 < t->len &&
+		    t->data[i + 1] == '?'))
+			return 0;
+	return 1;
+}
+
 /*
  * subject_tidy - white space alone between two encoded-word runs goes
  * into the first, where decoders keep it; white space at the ends of
- * a run to be encoded again goes out to the plain text beside it.
+ * a run to be encoded again goes out to the plain text beside it; a
+ * run to be encoded again that is left with plain ASCII between plain
+ * texts becomes plain text.
  */
 static void
 subject_tidy(struct subject_parse *p)
@@ -1509,6 +1539,16 @@ subject_tidy(struct subject_parse *p)
 		if (g->out == SUBJECT_ENC && !g->keep)
 			subject_tidy_ends(g, subject_prev(p, i),
 			    subject_next(p, i));
+	}
+	for (i = 0; i < p->nseg; i++) {
+		g = &p->seg[i];
+		if (g->out != SUBJECT_ENC || g->keep || !subject_ascii(g->text))
+			continue;
+		prev = subject_prev(p, i);
+		next = subject_next(p, i);
+		if ((prev == NULL || prev->out == SUBJECT_PLAIN) &&
+		    (next == NULL || next->out == SUBJECT_PLAIN))
+			g->out = SUBJECT_PLAIN;
 	}
 }
 
@@ -1703,7 +1743,7 @@ subject_enc_open(struct subject_conv *c, struct subject_cs *cs, int *enc,
 		buf_reset(all);
 		buf_append(all, text->data, text->len);
 	}
-	if (strcmp(cs->conv, "ISO-2022-JP") == 0 ||
+	if (subject_cs_is_jis(cs) ||
 	    subject_q_len(all) > subject_enc_len('B', all))
 		*enc = 'B';
 	else
@@ -1775,13 +1815,19 @@ subject_tag_text(const struct subject_fmt *f, long n, struct buf *out)
 	buf_append(out, f->lit + at, f->len - at);
 }
 
-/* subject_open - parse the field and mark what goes; -1 on a bad tag */
+/*
+ * subject_open - parse the field and mark what goes; -1 on a bad tag.
+ * With notag, a null or empty format stands for no tag at all.
+ */
 static int
 subject_open(struct subject_parse *p, struct subject_fmt *f,
-    const char *raw, size_t len, const char *fmt, struct buf *why)
+    const char *raw, size_t len, const char *fmt, int notag,
+    struct buf *why)
 {
 	memset(p, 0, sizeof(*p));
-	if (subject_fmt_parse(fmt, f, why) < 0)
+	if (notag && (fmt == NULL || *fmt == '\0'))
+		memset(f, 0, sizeof(*f));
+	else if (subject_fmt_parse(fmt, f, why) < 0)
 		return -1;
 	p->text = buf_alloc(128);
 	subject_parse(p, raw != NULL ? raw : "", raw != NULL ? len : 0);
@@ -1844,7 +1890,7 @@ subject_tag(const char *raw, size_t len, const char *fmt, long n,
 	struct subject_seg *g;
 	size_t	 i;
 
-	if (subject_open(&p, &f, raw, len, fmt, why) < 0)
+	if (subject_open(&p, &f, raw, len, fmt, 0, why) < 0)
 		return -1;
 	subject_finish(&p);
 	subject_tidy(&p);
@@ -1882,7 +1928,7 @@ subject_plain(const char *raw, size_t len, const char *fmt,
 	struct buf *rest;
 	size_t	 i;
 
-	if (subject_open(&p, &f, raw, len, fmt, why) < 0)
+	if (subject_open(&p, &f, raw, len, fmt, 1, why) < 0)
 		return -1;
 	rest = buf_alloc(p.text->len);
 	for (i = 0; i < p.text->len; i++)

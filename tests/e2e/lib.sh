@@ -10,6 +10,8 @@
 #	e2e_pipe FILE CMD ARGS...	CMD as the list owner, mail FILE on stdin
 #	as_owner CMD ARGS...		CMD as the list owner, with the site env
 #	header FILE NAME		the decoded value of the first NAME field
+#	has_header FILE NAME		whether FILE has a NAME field
+#	wait_all N SECS ADDR ...	wait until each Maildir holds N messages
 #	seq_of, spool_count		the list's seq, number of spool files
 #	ok DESCRIPTION / not_ok DESCRIPTION / check DESCRIPTION CMD ...
 #	diag TEXT ...			"# " lines for a failure
@@ -28,7 +30,7 @@
 #	The list files belong to OWNER: makefml and the pipe programs run
 #	as OWNER, as the local delivery agent runs them.
 
-LIB_E2E=$(cd "$(dirname "$0")" && pwd -P)
+LIB_E2E=${LIB_E2E:-$(cd "$(dirname "$0")" && pwd -P)}
 . "$LIB_E2E/../lib/postfix.sh"
 
 T_PASSED=0
@@ -282,6 +284,12 @@ print("".join(p.decode(c or "ascii", "replace") if isinstance(p, bytes)
 EOF
 }
 
+# has_header - does the header of FILE have a field NAME
+has_header()
+{
+	header "$1" "$2" >/dev/null
+}
+
 # header_count - how many NAME fields the header of FILE has
 header_count()
 {
@@ -291,6 +299,31 @@ with open(sys.argv[1], "rb") as f:
     m = email.message_from_binary_file(f)
 print(len(m.get_all(sys.argv[2]) or []))
 EOF
+}
+
+# wait_all - wait until each of the addresses holds N messages
+#
+# It gives up early once a delivery to a command has bounced.
+wait_all()
+{
+	w_n=$1
+	w_limit=$(($2 * 10))
+	shift 2
+	w_t=0
+	while :; do
+		w_short=0
+		for w_a in "$@"; do
+			[ "$(pf_count "$PF" "$w_a")" -ge "$w_n" ] ||
+			    w_short=1
+		done
+		[ $w_short -eq 0 ] && return 0
+		[ $w_t -ge $w_limit ] && return 1
+		# a pipe program that bounced will not deliver later
+		grep -q 'relay=local.*status=bounced' "$PF/maillog" &&
+		    return 1
+		sleep 0.2
+		w_t=$((w_t + 2))
+	done
 }
 
 # seq_of - the list's seq, empty when there is none
@@ -303,6 +336,12 @@ seq_of()
 spool_count()
 {
 	find "$MLD/spool" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+
+# has_article - does the spool hold article N
+has_article()
+{
+	spool_file "$1" >/dev/null
 }
 
 # spool_file - the spool file of article N (plane or subdir)

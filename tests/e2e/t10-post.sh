@@ -27,9 +27,7 @@ check "SMTP accepts the post for ml@example.org" \
     pf_send "$PF" "$T/post" alice@example.net ml@example.org
 
 arrived=yes
-for m in $MEMBERS; do
-	pf_wait_mail "$PF" "$m" 1 30 || arrived=no
-done
+wait_all 1 30 $MEMBERS || arrived=no
 pf_wait_queue "$PF" 30
 sleep 1
 if [ $arrived = yes ]; then
@@ -52,7 +50,7 @@ for m in $MEMBERS; do
 	    [ "$subject" = "[ml:00001] hello list" ] || diag "got: $subject"
 	check "$m: X-ML-Name: ml" [ "$(header "$f" X-ML-Name)" = ml ]
 	check "$m: X-Mail-Count: 1" [ "$(header "$f" X-Mail-Count)" = 1 ]
-	check "$m: List-Id present" header "$f" List-Id >/dev/null
+	check "$m: List-Id present" has_header "$f" List-Id
 	check "$m: one Subject field" [ "$(header_count "$f" Subject)" = 1 ]
 	check "$m: the body is unchanged" \
 	    [ "$(sed '1,/^$/d' "$f")" = "$body" ]

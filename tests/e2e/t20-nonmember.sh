@@ -18,9 +18,7 @@ e2e_mail alice@example.net ml@example.org "member post" \
     "member.$$@example.net" > "$T/post1"
 pf_send "$PF" "$T/post1" alice@example.net ml@example.org ||
     bail "SMTP refused the member post"
-for m in $MEMBERS; do
-	pf_wait_mail "$PF" "$m" 1 30 || bail "the member post reached $m"
-done
+wait_all 1 30 $MEMBERS || bail "the member post reached every member"
 pf_wait_queue "$PF" 30
 check "the member post got article 1" [ "$(seq_of)" = 1 ]
 spooled=$(spool_count)

@@ -26,7 +26,7 @@ e2e_pipe "$T/post" "$PREFIX/libexec/mlm/distribute" ml@example.org \
 rc=$?
 check "distribute exits 0 with the MTA down" [ $rc -eq 0 ] ||
     diag "exit $rc: $(cat "$T/out")"
-check "the article is spooled" spool_file 1 >/dev/null
+check "the article is spooled" has_article 1
 check "seq is 1" [ "$(seq_of)" = 1 ]
 sleep 2
 for m in $MEMBERS; do
@@ -38,9 +38,7 @@ out=$(as_owner "$PREFIX/bin/makefml" flushq ml@example.org 2>&1)
 rc=$?
 check "makefml flushq exits 0" [ $rc -eq 0 ] || diag "exit $rc: $out"
 arrived=yes
-for m in $MEMBERS; do
-	pf_wait_mail "$PF" "$m" 1 30 || arrived=no
-done
+wait_all 1 30 $MEMBERS || arrived=no
 pf_wait_queue "$PF" 30
 sleep 1
 if [ $arrived = yes ]; then

@@ -80,9 +80,7 @@ check "each Message-ID is in exactly one spool file" [ -z "$dup" ] ||
     diag "Message-ID:files$dup"
 
 arrived=yes
-for m in $MEMBERS; do
-	pf_wait_mail "$PF" "$m" $N 60 || arrived=no
-done
+wait_all $N 60 $MEMBERS || arrived=no
 pf_wait_queue "$PF" 30
 sleep 1
 if [ $arrived = yes ]; then

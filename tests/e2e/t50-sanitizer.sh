@@ -63,9 +63,7 @@ Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: user unknown
 EOF
 check "SMTP accepts the bounce" pf_send "$PF" "$T/dsn" "" ml-error@example.org
 
-for m in $MEMBERS; do
-	pf_wait_mail "$PF" "$m" 1 30
-done
+wait_all 1 30 $MEMBERS
 pf_wait_queue "$PF" 30
 sleep 2
 pf_wait_queue "$PF" 30
@@ -79,6 +77,10 @@ check "no delivery to a command was deferred" \
 check "no sanitizer report reached the MTA" \
     sh -c "! grep -qiE 'sanitizer|runtime error|Command died' '$PF/maillog'"
 for m in $MEMBERS; do
-	check "$m got the post" [ "$(pf_count "$PF" "$m")" -ge 1 ]
+	got=no
+	for f in $(pf_messages "$PF" "$m"); do
+		[ "$(header "$f" X-ML-Name)" = ml ] && got=yes
+	done
+	check "$m got the post" [ $got = yes ]
 done
 done_testing

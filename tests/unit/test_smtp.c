@@ -30,7 +30,7 @@ struct smtp_case {
 	const char *xverp;
 	int	 open_status;
 	const char *why_has;		/* smtp_open failure reason */
-	const char *server;		/* expected smtp_server(), %p expanded */
+	const char *server;		/* smtp_server(), %p expanded */
 	const char *rcpts[NRCPT];
 	const char *msg;		/* NULL: a 2 MB message */
 	int	 sends;			/* times the transaction is run */
