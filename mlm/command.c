@@ -35,8 +35,8 @@
 #include "msg.h"
 #include "notice.h"
 #include "paths.h"
+#include "pipe.h"
 #include "post.h"
-#include "priv.h"
 #include "prog.h"
 #include "site.h"
 #include "store.h"
@@ -121,32 +121,16 @@ command_main(int argc, char **argv)
 	struct store *st = NULL;
 	struct post post;
 	struct buf *why;
-	const char *confdir = NULL;
+	struct pipe_args args;
 	const char *skip;
-	int	 ch, status;
 
 	msg_init("command", MSG_SYSLOG);
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		if (ch != 'c') {
-			fprintf(stderr, "usage: command [-c confdir] ML\n");
-			return EX_USAGE;
-		}
-		confdir = optarg;
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: command [-c confdir] ML\n");
+	if (pipe_args(argc, argv, 0, &args) != 0)
 		return EX_USAGE;
-	}
+	pipe_open(&args, &site, &ml);
 	g_mime_init();
 	why = buf_alloc(256);
 	post_init(&post);
-	if ((status = site_open(confdir, &site, why)) != 0 ||
-	    (status = ml_locate(site, argv[optind], &ml, why)) != 0 ||
-	    (status = priv_drop_to_owner(ml->home, why)) != 0 ||
-	    (status = ml_load_config(ml, why)) != 0)
-		msg_fatal(status == EX_NOUSER ? EX_NOUSER : EX_TEMPFAIL, "%s",
-		    why->data);
-	msg_logfile(ml_get(ml, "log_file"));
 	if (post_read(&post, 0, 102400, 1024000, why) != 0)
 		msg_fatal(EX_TEMPFAIL, "%s", why->data);
 	if (getenv("SENDER") != NULL)
@@ -179,8 +163,7 @@ command_main(int argc, char **argv)
 	post_clear(&post);
 	st = store_close(st);
 	db = db_close(db);
-	ml = ml_free(ml);
-	site = site_free(site);
+	pipe_close(&site, &ml);
 	why = buf_free(why);
 	g_mime_shutdown();
 	return 0;

@@ -54,8 +54,8 @@
 #include "lock.h"
 #include "msg.h"
 #include "notice.h"
+#include "pipe.h"
 #include "post.h"
-#include "priv.h"
 #include "prog.h"
 #include "queue.h"
 #include "restrict.h"
@@ -73,14 +73,6 @@ struct dist {
 	struct post	 post;
 	struct buf	*why;
 };
-
-/* dist_usage - the command line was wrong */
-static int
-dist_usage(void)
-{
-	fprintf(stderr, "usage: distribute [-c confdir] ML\n");
-	return EX_USAGE;
-}
 
 /* dist_log_notify - queue events go to the list log */
 static void
@@ -407,22 +399,12 @@ dist_run(struct dist *d)
 	return 0;
 }
 
-/* dist_open - the site, the list (as its owner) and its store */
+/* dist_open - the list's store */
 static int
-dist_open(struct dist *d, const char *confdir, const char *mlname,
-    struct site **sitep)
+dist_open(struct dist *d)
 {
 	int	 status;
 
-	if ((status = site_open(confdir, sitep, d->why)) != 0)
-		return status;
-	if ((status = ml_locate(*sitep, mlname, &d->ml, d->why)) != 0)
-		return status;
-	if ((status = priv_drop_to_owner(d->ml->home, d->why)) != 0)
-		return status;
-	if ((status = ml_load_config(d->ml, d->why)) != 0)
-		return status;
-	msg_logfile(ml_get(d->ml, "log_file"));
 	if ((status = db_open(ml_get(d->ml, "db_dir"),
 	    (size_t)cfg_long(d->ml->cfg, "db_map_size", 0), &d->db,
 	    d->why)) != 0)
@@ -434,33 +416,22 @@ dist_open(struct dist *d, const char *confdir, const char *mlname,
 int
 distribute_main(int argc, char **argv)
 {
+	struct pipe_args args;
 	struct site *site = NULL;
 	struct dist d = { 0 };
-	const char *confdir = NULL;
 	const char **w;
-	int	 ch, status;
+	int	 status;
 
 	msg_init("distribute", MSG_SYSLOG);
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		switch (ch) {
-		case 'c':
-			confdir = optarg;
-			break;
-		default:
-			return dist_usage();
-		}
-	}
-	if (optind != argc - 1)
-		return dist_usage();
+	if (pipe_args(argc, argv, 0, &args) != 0)
+		return EX_USAGE;
+	pipe_open(&args, &site, &d.ml);
 
 	g_mime_init();
 	d.why = buf_alloc(256);
 	post_init(&d.post);
-	if ((status = dist_open(&d, confdir, argv[optind], &site)) != 0) {
-		if (status == EX_NOUSER)
-			msg_fatal(EX_NOUSER, "%s", d.why->data);
+	if (dist_open(&d) != 0)
 		msg_fatal(EX_TEMPFAIL, "%s", d.why->data);
-	}
 	for (w = cfg_warnings(d.ml->cfg); w != NULL && *w != NULL; w++)
 		msg_warn("%s", *w);
 	if ((status = post_read(&d.post, 0, (size_t)cfg_long(d.ml->cfg,
@@ -476,8 +447,7 @@ distribute_main(int argc, char **argv)
 	post_clear(&d.post);
 	d.st = store_close(d.st);
 	d.db = db_close(d.db);
-	d.ml = ml_free(d.ml);
-	site = site_free(site);
+	pipe_close(&site, &d.ml);
 	d.why = buf_free(d.why);
 	g_mime_shutdown();
 	return status;

@@ -29,8 +29,8 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "pipe.h"
 #include "post.h"
-#include "priv.h"
 #include "prog.h"
 #include "site.h"
 #include "spool.h"
@@ -44,36 +44,20 @@ error_main(int argc, char **argv)
 	struct ml *ml = NULL;
 	struct post post;
 	struct buf *why, *subj;
-	const char *confdir = NULL;
+	struct pipe_args args;
 	const char *dir;
 	const char *rcpt;
 	char	 stamp[32];
 	char	*path;
 	time_t	 now = time(NULL);
-	int	 ch, status;
 
 	msg_init("error", MSG_SYSLOG);
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		if (ch != 'c') {
-			fprintf(stderr, "usage: error [-c confdir] ML\n");
-			return EX_USAGE;
-		}
-		confdir = optarg;
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: error [-c confdir] ML\n");
+	if (pipe_args(argc, argv, 0, &args) != 0)
 		return EX_USAGE;
-	}
+	pipe_open(&args, &site, &ml);
 	g_mime_init();
 	why = buf_alloc(256);
 	post_init(&post);
-	if ((status = site_open(confdir, &site, why)) != 0 ||
-	    (status = ml_locate(site, argv[optind], &ml, why)) != 0 ||
-	    (status = priv_drop_to_owner(ml->home, why)) != 0 ||
-	    (status = ml_load_config(ml, why)) != 0)
-		msg_fatal(status == EX_NOUSER ? EX_NOUSER : EX_TEMPFAIL, "%s",
-		    why->data);
-	msg_logfile(ml_get(ml, "log_file"));
 	if (post_read(&post, 0, 1024000, 10240000, why) != 0)
 		msg_fatal(EX_TEMPFAIL, "%s", why->data);
 	post_parse(&post);
@@ -97,8 +81,7 @@ error_main(int argc, char **argv)
 	path = xfree(path);
 	subj = buf_free(subj);
 	post_clear(&post);
-	ml = ml_free(ml);
-	site = site_free(site);
+	pipe_close(&site, &ml);
 	why = buf_free(why);
 	g_mime_shutdown();
 	return 0;
