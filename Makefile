@@ -13,6 +13,9 @@ LIBEXECDIR	 = $(PREFIX)/libexec/mlm
 CONFDIR		 = $(PREFIX)/etc/mlm
 DATADIR		 = $(PREFIX)/share/mlm
 OWNER		?= mlm
+# make check installs here: outside the work tree, which may sit below a
+# directory (such as /root) that the list owner account cannot enter.
+CHECK_PREFIX	?= /tmp/mlm-check/prefix
 
 B		?= build
 SAN		?=
@@ -88,7 +91,7 @@ deps:
 	sh scripts/deps
 
 check: deps
-	$(MAKE) B=build/san SAN=1 CC=clang PREFIX=$(CURDIR)/build/san/prefix \
+	$(MAKE) B=build/san SAN=1 CC=clang PREFIX=$(CHECK_PREFIX) \
 	    all unit
 	sh tests/run build/san
 

@@ -74,19 +74,6 @@ struct dist {
 	struct buf	*why;
 };
 
-/* dist_log_notify - queue events go to the list log */
-static void
-dist_log_notify(void *arg, const char *event, const char *addr,
-    const char *text)
-{
-	(void)arg;
-	if (addr != NULL)
-		msg_info("%s: %s%s%s", event, addr, text ? ": " : "",
-		    text ? text : "");
-	else
-		msg_info("%s%s%s", event, text ? ": " : "", text ? text : "");
-}
-
 /* dist_notice - tell someone why a post was not distributed */
 static void
 dist_notice(struct dist *d, const char *to, const char *subject,
@@ -321,14 +308,14 @@ out:
 static void
 dist_deliver(struct dist *d, const char *qid)
 {
-	struct queue_stats stats = { .notify = dist_log_notify };
+	struct queue_stats stats = { .notify = msg_event };
 
 	if (queue_deliver(d->ml, d->db, d->st, qid, &stats, d->why) != 0)
 		msg_warn("delivery: %s", d->why->data);
 	if (stats.deferred > 0)
 		return;
 	memset(&stats, 0, sizeof(stats));
-	stats.notify = dist_log_notify;
+	stats.notify = msg_event;
 	if (queue_flush(d->ml, d->db, d->st, &stats, d->why) != 0)
 		msg_warn("queue flush: %s", d->why->data);
 }

@@ -1375,7 +1375,7 @@ out:
 static int
 makefml_flushq(struct site *site, int argc, char **argv, struct buf *why)
 {
-	struct queue_stats qs = { .sent = 0 };
+	struct queue_stats qs = { .notify = msg_event };
 	struct mf_list l;
 	int	 status;
 

@@ -139,6 +139,19 @@ msg_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* msg_event - log an event of the queue (struct queue_stats notify) */
+void
+msg_event(void *unused_arg, const char *event, const char *addr,
+    const char *text)
+{
+	(void)unused_arg;
+	if (addr != NULL)
+		msg_info("%s: %s%s%s", event, addr, text ? ": " : "",
+		    text ? text : "");
+	else
+		msg_info("%s%s%s", event, text ? ": " : "", text ? text : "");
+}
+
 /* msg_warn - report a recoverable problem */
 void
 msg_warn(const char *fmt, ...)

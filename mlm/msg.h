@@ -30,6 +30,8 @@ void	msg_fatal(int, const char *, ...)
 void	msg_panic(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
 
+void	msg_event(void *, const char *, const char *, const char *);
+
 #define MSG_SYSLOG	1	/* msg_init flag: also log to LOG_MAIL */
 #define MSG_STDERR_INFO	2	/* msg_init flag: msg_info also on stderr */
 

@@ -23,6 +23,7 @@
 #include <glib.h>
 
 #include "buf.h"
+#include "msg.h"
 #include "notice.h"
 #include "queue.h"
 #include "xmem.h"
@@ -138,7 +139,7 @@ int
 notice_send(struct ml *ml, struct db *db, struct store *st,
     const struct notice *n, struct buf *why)
 {
-	struct queue_stats stats = { 0 };
+	struct queue_stats stats = { .notify = msg_event };
 	struct buf *msg;
 	char	 qid[QUEUE_ID_MAX];
 	const char *rcpt[1];

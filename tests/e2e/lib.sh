@@ -7,9 +7,9 @@
 #	e2e_newml NAME@DOMAIN		a list, its aliases in the Postfix
 #	e2e_config VAR VALUE		set VAR in the list's config.cf
 #	e2e_mail FROM TO SUBJECT ID [BODY-LINE]  a post on stdout
-#	e2e_pipe FILE CMD ARGS...	CMD as the list owner, mail FILE on stdin
+#	e2e_pipe FILE CMD ARGS...	CMD as the owner, mail FILE on stdin
 #	as_owner CMD ARGS...		CMD as the list owner, with the site env
-#	header FILE NAME		the decoded value of the first NAME field
+#	header FILE NAME		decoded value of the first NAME field
 #	has_header FILE NAME		whether FILE has a NAME field
 #	wait_all N SECS ADDR ...	wait until each Maildir holds N messages
 #	seq_of, spool_count		the list's seq, number of spool files
@@ -165,7 +165,8 @@ e2e_site()
 	OWNER_GID=$(id -g "$OWNER")
 	if ! setpriv --reuid="$OWNER" --regid="$OWNER_GID" --init-groups \
 	    test -x "$PREFIX/libexec/mlm/distribute"; then
-		bail "account $OWNER cannot run $PREFIX/libexec/mlm/distribute" \
+		bail "account $OWNER cannot run" \
+		    "$PREFIX/libexec/mlm/distribute" \
 		    "(is a parent directory of the prefix closed?)"
 	fi
 
@@ -200,6 +201,9 @@ EOF
 }
 
 # e2e_newml - a list owned by OWNER and its aliases in the Postfix
+#
+# The list delivers to the private Postfix; its maintainer is
+# E2E_MAINTAINER (admin@example.net, a Maildir; empty: the default).
 e2e_newml()
 {
 	ML=$1
@@ -216,7 +220,9 @@ e2e_newml()
 	pf_add_alias_map "$PF" "$HOME_PREFIX/etc/mail/aliases" ||
 	    bail "aliases of $ML into the private Postfix"
 	e2e_config smtp_servers "127.0.0.1:$PORT"
-	e2e_config maintainer admin@example.net
+	if [ -n "${E2E_MAINTAINER-admin@example.net}" ]; then
+		e2e_config maintainer "${E2E_MAINTAINER-admin@example.net}"
+	fi
 }
 
 # e2e_config - set a variable in the list's config.cf, before =cut

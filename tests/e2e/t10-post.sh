@@ -14,6 +14,10 @@ e2e_newml ml@example.org
 MEMBERS="alice@example.net bob@example.net carol@example.net"
 e2e_add $MEMBERS || bail "no members"
 
+out=$(as_owner "$PREFIX/bin/makefml" check 2>&1)
+check "makefml check finds nothing missing in the private Postfix" \
+    [ $? -eq 0 ] || diag "$out"
+
 ALIASES=$HOME_PREFIX/etc/mail/aliases
 check "the aliases file sends ml to the list's include file" \
     grep -q '^ml:[ 	]*:include:' "$ALIASES"

@@ -59,7 +59,8 @@ badcount=
 i=1
 while [ $i -le $N ]; do
 	if s=$(spool_file $i); then
-		[ "$(header "$s" X-Mail-Count)" = $i ] || badcount="$badcount $i"
+		[ "$(header "$s" X-Mail-Count)" = $i ] ||
+		    badcount="$badcount $i"
 	else
 		missing="$missing $i"
 	fi

@@ -9,11 +9,11 @@
 #	pf_conf DIR			the instance's config_directory
 #	pf_port DIR			the instance's SMTP port
 #	pf_postconf DIR name=value ...	change main.cf (reload to apply)
-#	pf_add_alias_map DIR FILE	hash:FILE into alias_maps, alias_database
+#	pf_add_alias_map DIR FILE	hash:FILE in alias_maps, alias_database
 #	pf_add_virtual_map DIR FILE	hash:FILE into virtual_alias_maps
 #	pf_add_mailbox DIR ADDR ...	Maildirs for ADDRs (virtual domains)
 #	pf_maildir DIR ADDR		print the Maildir of ADDR
-#	pf_count DIR ADDR		print how many messages the Maildir holds
+#	pf_count DIR ADDR		print how many messages the Maildir has
 #	pf_messages DIR ADDR		print their file names, oldest first
 #	pf_wait_mail DIR ADDR N SECS	wait until the Maildir holds N messages
 #	pf_wait_queue DIR SECS		wait until the instance's queue is empty
@@ -204,6 +204,7 @@ biff = no
 append_dot_mydomain = no
 notify_classes =
 
+default_database_type = hash
 alias_maps =
 alias_database =
 allow_mail_to_commands = alias, forward, include
@@ -288,7 +289,32 @@ while True:
 EOF
 }
 
+# pf__start1 - one attempt to start the instance: 0, or 1 to try again
+pf__start1()
+{
+	if ! postfix -c "$1/etc" start >/dev/null 2>&1 &&
+	    { tail -n 3 "$1/maillog" | grep -q 'Address already in use' ||
+	    ! { postfix -c "$1/etc" set-permissions >/dev/null 2>&1 &&
+	    postfix -c "$1/etc" start >/dev/null 2>&1; }; }; then
+		pf__err "postfix start failed on port $(pf_port "$1"):"
+		tail -n 5 "$1/maillog" >&2
+		return 1
+	fi
+	pf__banner "$(pf_port "$1")" 10
+	case $? in
+	0)	return 0 ;;
+	3)	pf__err "port $(pf_port "$1") answers, but not for us" ;;
+	*)	pf__err "no SMTP greeting on port $(pf_port "$1")" ;;
+	esac
+	tail -n 5 "$1/maillog" >&2
+	pf_stop "$1"
+	return 1
+}
+
 # pf_start - start the instance and wait until it answers
+#
+# When the chosen port turns out to be taken, and PF_PORT does not fix
+# it, another free port is tried, up to three times in all.
 pf_start()
 {
 	pf_init "$1" || return 1
@@ -296,23 +322,20 @@ pf_start()
 	if pf__running "$pf__d"; then
 		return 0
 	fi
-	if ! postfix -c "$pf__d/etc" start >/dev/null 2>&1 &&
-	    ! { postfix -c "$pf__d/etc" set-permissions >/dev/null 2>&1 &&
-	    postfix -c "$pf__d/etc" start >/dev/null 2>&1; }; then
-		pf__err "postfix start failed:"
-		tail -n 20 "$pf__d/maillog" >&2
-		return 1
-	fi
 	pf_atexit "pf_stop '$pf__d'"
-	pf__banner "$(pf_port "$pf__d")" 10
-	case $? in
-	0)	return 0 ;;
-	3)	pf__err "port $(pf_port "$pf__d") answers, but not for us" ;;
-	*)	pf__err "no SMTP greeting on port $(pf_port "$pf__d")" ;;
-	esac
-	tail -n 20 "$pf__d/maillog" >&2
-	pf_stop "$pf__d"
-	return 1
+	pf__try=1
+	until pf__start1 "$pf__d"; do
+		if [ -n "${PF_PORT:-}" ] || [ $pf__try -ge 3 ]; then
+			return 1
+		fi
+		pf__try=$((pf__try + 1))
+		pf__new=$(pf_free_port) || return 1
+		sed "s/^127\.0\.0\.1:[0-9]* /127.0.0.1:$pf__new /" \
+		    "$pf__d/etc/master.cf" > "$pf__d/etc/master.cf.new" &&
+		    mv "$pf__d/etc/master.cf.new" "$pf__d/etc/master.cf" &&
+		    echo "$pf__new" > "$pf__d/port" || return 1
+	done
+	return 0
 }
 
 # pf_stop - stop the instance and wait until its master has gone
