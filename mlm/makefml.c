@@ -956,8 +956,10 @@ makefml_addr_check(const char *addr, const char *where, struct buf *why)
 	int	 status;
 
 	if ((status = addr_valid(addr, t)) != 0) {
-		BUF_WHY(why, "%s%sbad address: %s", where ? where : "",
-		    where ? ": " : "", t->len ? t->data : addr);
+		if (t->len == 0)
+			buf_set(t, "bad address \"%s\"", addr);
+		BUF_WHY(why, "%s%s%s", where ? where : "", where ? ": " : "",
+		    t->data);
 		status = EX_DATAERR;
 	}
 	t = buf_free(t);
