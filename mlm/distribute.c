@@ -141,10 +141,8 @@ dist_isolate(struct dist *d, const char *reason, int tell)
 	status = isolate_store(d->ml, d->db, d->post.raw->data,
 	    d->post.raw->len, &info, id, d->why);
 	if (status != 0) {
-		msg_error("cannot isolate post from %s: %s",
+		msg_fatal(EX_TEMPFAIL, "cannot isolate post from %s: %s",
 		    info.from ? info.from : "(unknown)", d->why->data);
-		subj = buf_free(subj);
-		return EX_TEMPFAIL;
 	}
 	msg_info("isolated %s: %s: sender=%s", id, reason,
 	    info.from ? info.from : "(unknown)");
@@ -338,8 +336,7 @@ dist_run(struct dist *d)
 		return dist_isolate(d, code, 0);
 	}
 	if ((status = dist_seen(d, &seen)) != 0) {
-		msg_error("%s", d->why->data);
-		return EX_TEMPFAIL;
+		msg_fatal(EX_TEMPFAIL, "%s", d->why->data);
 	}
 	if (seen) {
 		msg_info("duplicate: message-id %s was distributed already; "
@@ -366,14 +363,12 @@ dist_run(struct dist *d)
 		    r.rule);
 		return 0;
 	case RESTRICT_DEFER:
-		msg_error("member lookup: %s", d->why->data);
-		return status ? status : EX_TEMPFAIL;
+		msg_fatal(EX_TEMPFAIL, "member lookup: %s", d->why->data);
 	}
 
 	if ((status = dist_commit(d, &n, qid)) != 0) {
-		msg_error("post from %s deferred: %s", d->post.sender,
-		    d->why->data);
-		return EX_TEMPFAIL;
+		msg_fatal(EX_TEMPFAIL, "post from %s deferred: %s",
+		    d->post.sender, d->why->data);
 	}
 	if (n == 0) {
 		msg_info("duplicate: message-id %s was distributed already; "
