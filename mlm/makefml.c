@@ -723,7 +723,8 @@ makefml_newml_files(struct site *site, struct ml *ml, struct buf *why)
 	text = xasprintf("# %s: list configuration, fml8 config.cf syntax.\n"
 	    "# Lines here override %s/default_config.cf and the built-in\n"
 	    "# defaults; \"makefml config %s\" shows the values in force.\n"
-	    "\n=cut\n", ml->address, site->confdir, ml->address);
+	    "# A line \"=cut\" ends the settings: what follows it is "
+	    "ignored.\n\n", ml->address, site->confdir, ml->address);
 	status = spool_write_file(path, text, strlen(text), 0600, why);
 	free(path);
 	free(text);

@@ -119,8 +119,7 @@ check $? "config shows the expanded value"
 mf config elena article_subject_tag
 [ "$(cat "$OUT")" = "article_subject_tag = (elena %d)" ]
 check $? "config shows the site layer"
-sed -i 's/^=cut/article_subject_tag = [elena]\n=cut/' \
-    "$HOME_PREFIX/elena/config.cf"
+echo 'article_subject_tag = [elena]' >> "$HOME_PREFIX/elena/config.cf"
 mf config elena article_subject_tag
 [ "$(cat "$OUT")" = "article_subject_tag = [elena]" ]
 check $? "config shows the list layer over the site layer"
