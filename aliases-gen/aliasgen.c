@@ -7,8 +7,8 @@
  * DESCRIPTION
  *	aliasgen_alias_block() gives a list's block for the aliases file:
  *	ML and ML-ctl go to the include files, ML-error too (bounces reach
- *	it because it is the envelope sender), ML-admin to the owner and
- *	ML-error, ML-request to ML-admin, and each of the three programs
+ *	it because it is the envelope sender), ML-admin to the owner
+ *	only, ML-request to ML-admin, and each of the three programs
  *	gets an owner- alias. In a virtual domain every key is name=domain
  *	and aliasgen_virtual_block() maps each public address to that key
  *	at a domain Postfix delivers locally (aliasgen_local_domain()), so
@@ -218,10 +218,7 @@ aliasgen_alias_block(const struct aliasgen_list *ml, struct buf *out)
 
 	aliasgen_key(ml, "", "-admin", t);
 	aliasgen_alias_line(ml, "", "-request", "%s", t->data, out);
-	buf_reset(t);
-	buf_printf(t, "%s, ", ml->owner);
-	aliasgen_key(ml, "", "-error", t);
-	aliasgen_alias_line(ml, "", "-admin", "%s", t->data, out);
+	aliasgen_alias_line(ml, "", "-admin", "%s", ml->owner, out);
 
 	aliasgen_alias_line(ml, "", "-error", ":include:%s/include-error",
 	    ml->home, out);

@@ -56,6 +56,7 @@
 
 #define BOUNCE_TEXT_MAX	(1024 * 1024)	/* notice text read at most */
 #define BOUNCE_MAX_RCPT	1000		/* entries kept at most */
+#define BOUNCE_MAX_SCAN	200		/* addresses taken from text */
 
 struct bounce_ctx {
 	struct buf	*notice;	/* UTF-8 text of the report */
@@ -106,8 +107,7 @@ static const char *const bounce_soft_words[] = {
 
 /* Lines where the returned message begins. */
 static const char *const bounce_orig_marks[] = {
-	"undelivered message follows", "original message follows",
-	"returned message follows", "message text follows",
+	"message follows", "message text follows",
 	"copy of the message", "copy of your message",
 	"below this line is a copy", "message header follows",
 	"headers of the original", "original message header",
@@ -386,8 +386,6 @@ bounce_utf8_ok(const unsigned char *s, size_t len)
 			n = 3;
 		else
 			return 0;
-		if (i + n >= len + (i + n == len ? 0 : 0) && i + n > len - 1 + 1)
-			return 0;
 		for (k = 1; k <= n; k++)
 			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
 				return 0;
@@ -403,18 +401,25 @@ bounce_text(struct buf *to, const char *s, size_t len, const char *cs)
 	static const char *const guesses[] = {
 		"EUC-JP", "SHIFT_JIS", NULL
 	};
-	struct buf *tmp = buf_alloc(len * 2 + 16);
+	struct buf *tmp;
 	size_t	 i;
 	int	 eightbit = 0;
 
-	if (len > BOUNCE_TEXT_MAX)
-		len = BOUNCE_TEXT_MAX;
+	if (s == NULL || len == 0) {
+		buf_putc(to, '\n');
+		return;
+	}
+	if (to->len >= BOUNCE_TEXT_MAX)
+		return;
+	if (len > BOUNCE_TEXT_MAX - to->len)
+		len = BOUNCE_TEXT_MAX - to->len;
+	tmp = buf_alloc(len * 2 + 16);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			eightbit = 1;
 	if (memchr(s, 0x1b, len) != NULL && !eightbit) {
-		bounce_iconv("ISO-2022-JP-3", s, len, 1, tmp) == 0 ||
-		    bounce_iconv("ISO-2022-JP", s, len, 1, tmp);
+		if (bounce_iconv("ISO-2022-JP-3", s, len, 1, tmp) != 0)
+			bounce_iconv("ISO-2022-JP", s, len, 1, tmp);
 		buf_append(to, tmp->data, tmp->len);
 	} else if (!eightbit || bounce_utf8_ok((const unsigned char *)s,
 	    len)) {
@@ -560,7 +565,7 @@ bounce_add(struct bounce *b, char *addr, const char *status, int kind)
 		xfree(addr);
 		return;
 	}
-	b->rcpt = xreallocarray(b->rcpt, b->nrcpt + 1, sizeof(*b->rcpt));
+	b->rcpt = xrealloc(b->rcpt, (b->nrcpt + 1) * sizeof(*b->rcpt));
 	b->rcpt[b->nrcpt] = (struct bounce_rcpt){ .addr = addr,
 	    .kind = kind };
 	snprintf(b->rcpt[b->nrcpt].status, sizeof(b->rcpt[b->nrcpt].status),
@@ -868,8 +873,9 @@ bounce_context(const char *text, const char *addr, struct buf *ctx)
 			char	*line = xasprintf("%.*s", (int)(nl - p), p);
 			char	*hit = strcasestr(line, addr);
 
-			on = hit != NULL && !bounce_local_char(
-			    (unsigned char)hit[alen]) == 0 ? 1 : hit != NULL;
+			on = hit != NULL && (hit == line ||
+			    !bounce_local_char((unsigned char)hit[-1])) &&
+			    !bounce_domain_char((unsigned char)hit[alen]);
 			xfree(line);
 		} else if (nl == p || strspn(p, " \t\r") == (size_t)(nl - p))
 			on = 0;
@@ -897,7 +903,8 @@ bounce_scan(struct bounce_ctx *c, struct bounce *b)
 		return;
 
 	/* Every address in the notice, in order. */
-	for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
+	for (at = strchr(text, '@'); at != NULL && b->nrcpt - first <
+	    BOUNCE_MAX_SCAN; at = strchr(at + 1, '@')) {
 		for (s = at; s > text && bounce_local_char((unsigned char)
 		    s[-1]); s--)
 			;

@@ -3,20 +3,26 @@
  * NAME
  *	command - the list's command address (ML-ctl)
  * SYNOPSIS
- *	command [-c confdir] ML
+ *	command [-c confdir] [--parse] ML
  * DESCRIPTION
- *	Answers a mail to the command address with the list's help text:
- *	$ml_home_dir/help when the list has its own, otherwise the
- *	template for the list's language. Automatic mail is never
- *	answered: a null or MAILER-DAEMON envelope sender, Auto-Submitted
- *	other than "no", Precedence bulk, junk or list, or a List-Id of
- *	another list. Each decision is one log line.
- * BUGS
- *	Commands other than help are not carried out yet; every mail gets
- *	the help text.
+ *	The MTA pipes each mail to the command address into command,
+ *	with the envelope sender in $SENDER and the recipient in
+ *	$RECIPIENT. The commands are read as cmdparse(3) says, carried
+ *	out as cmdexec(3) says, and the sender gets one reply: the
+ *	result of every line, or the confirmation request when that is
+ *	all there is to say.
+ *
+ *	Automatic mail is never answered and nothing in it is done, and
+ *	no address gets more than command_reply_limit replies a day;
+ *	each such decision is one log line.
+ *
+ *	With --parse, command acts on nothing and sends nothing: it
+ *	prints one line per command it would run, "unknown LINE" for
+ *	each line it did not understand, and last "reply: yes" or
+ *	"reply: no".
  * DIAGNOSTICS
- *	Exit 0 when the mail was answered or skipped, EX_TEMPFAIL when it
- *	could not be, EX_NOUSER for an unknown list.
+ *	Exit 0 when the mail was dealt with (answered or skipped),
+ *	EX_TEMPFAIL when it could not be, EX_NOUSER for an unknown list.
  */
 
 #include <stdio.h>
@@ -30,11 +36,11 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "cmdexec.h"
+#include "cmdparse.h"
 #include "db.h"
 #include "hdr.h"
 #include "msg.h"
-#include "notice.h"
-#include "paths.h"
 #include "pipe.h"
 #include "post.h"
 #include "prog.h"
@@ -42,73 +48,36 @@
 #include "store.h"
 #include "xmem.h"
 
-/* command_automatic - why a mail must not be answered, or NULL */
-static const char *
-command_automatic(struct post *p, struct ml *ml)
+/* command_print - the --parse output */
+static void
+command_print(const struct cmdparse *r)
 {
-	const char *v;
-	char	*s;
-	const char *why = NULL;
+	struct buf *line = buf_alloc(256);
+	size_t	 i;
 
-	if (p->envelope == NULL || *p->envelope == '\0')
-		return "null envelope sender";
-	if (strncasecmp(p->envelope, "MAILER-DAEMON", 13) == 0)
-		return "sender is MAILER-DAEMON";
-	if ((v = hdr_get(&p->hdr, "Auto-Submitted")) != NULL) {
-		s = hdr_unfold(v);
-		if (strncasecmp(s, "no", 2) != 0)
-			why = "Auto-Submitted";
-		free(s);
+	for (i = 0; i < r->n; i++) {
+		cmdparse_format(&r->item[i], line);
+		printf("%s\n", line->data);
 	}
-	if (why == NULL && (v = hdr_get(&p->hdr, "Precedence")) != NULL) {
-		s = hdr_unfold(v);
-		if (strcasecmp(s, "bulk") == 0 || strcasecmp(s, "junk") == 0 ||
-		    strcasecmp(s, "list") == 0)
-			why = "Precedence";
-		free(s);
-	}
-	if (why == NULL && (v = hdr_get(&p->hdr, "List-Id")) != NULL) {
-		s = hdr_unfold(v);
-		if (strstr(s, ml_get(ml, "list_id")) == NULL)
-			why = "mail from another list";
-		free(s);
-	}
-	return why;
+	printf("reply: %s\n", r->automatic ? "no" : "yes");
+	line = buf_free(line);
 }
 
-/* command_help_text - the help text of the list, expanded */
-static char *
-command_help_text(struct ml *ml)
+/* command_read - the mail from standard input, parsed */
+static void
+command_read(struct ml *ml, struct post *post, struct buf *why)
 {
-	struct buf *text;
-	const char *dir = ml_get(ml, "template_dir");
-	const char *lang = ml_get(ml, "language");
-	char	*paths[2];
-	char	 chunk[4096];
-	char	*expanded;
-	size_t	 n;
-	FILE	*fp = NULL;
-	int	 i;
+	const char *s;
 
-	paths[0] = ml_path(ml, "help");
-	paths[1] = xasprintf("%s/%s/help", dir && *dir ? dir :
-	    MLM_DATADIR "/templates", lang && *lang ? lang : "en");
-	text = buf_alloc(2048);
-	for (i = 0; i < 2 && fp == NULL; i++)
-		fp = fopen(paths[i], "r");
-	if (fp != NULL) {
-		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-			buf_append(text, chunk, n);
-		fclose(fp);
-	} else {
-		buf_puts(text, "Send commands for $ml_name@$ml_domain to "
-		    "$command_mail_address.\n");
-	}
-	free(paths[0]);
-	free(paths[1]);
-	expanded = cfg_expand(ml->cfg, text->data);
-	text = buf_free(text);
-	return expanded;
+	post_init(post);
+	if (post_read(post, 0, (size_t)cfg_long(ml->cfg,
+	    "incoming_mail_header_size_limit", 102400),
+	    (size_t)cfg_long(ml->cfg, "incoming_mail_body_size_limit",
+	    10240000), why) != 0)
+		msg_fatal(EX_TEMPFAIL, "%s", why->data);
+	if ((s = getenv("SENDER")) != NULL)
+		post->envelope = xstrdup(s);
+	post_parse(post);
 }
 
 /* command_main - the command program */
@@ -117,54 +86,43 @@ command_main(int argc, char **argv)
 {
 	struct site *site = NULL;
 	struct ml *ml = NULL;
-	struct db *db = NULL;
-	struct store *st = NULL;
 	struct post post;
+	struct cmdparse r;
 	struct buf *why;
 	struct pipe_args args;
-	const char *skip;
+	struct cmdparse_mail m;
+	int	 status = 0;
 
 	msg_init("command", MSG_SYSLOG);
-	if (pipe_args(argc, argv, 0, &args) != 0)
+	if (pipe_args(argc, argv, PIPE_PARSE_OK, &args) != 0)
 		return EX_USAGE;
 	pipe_open(&args, &site, &ml);
 	g_mime_init();
 	why = buf_alloc(256);
-	post_init(&post);
-	if (post_read(&post, 0, 102400, 1024000, why) != 0)
-		msg_fatal(EX_TEMPFAIL, "%s", why->data);
-	if (getenv("SENDER") != NULL)
-		post.envelope = xstrdup(getenv("SENDER"));
-	post_parse(&post);
+	command_read(ml, &post, why);
 
-	if ((skip = command_automatic(&post, ml)) != NULL) {
+	m = (struct cmdparse_mail) {
+		.hdr = &post.hdr,
+		.mime = post.mime,
+		.envelope = post.envelope,
+		.from = post.sender,
+		.list_id = ml_get(ml, "list_id"),
+		.max_lines = (size_t)cfg_long(ml->cfg,
+		    "command_mail_line_limit", CMDPARSE_LINES_MAX),
+	};
+	cmdparse_run(&m, &r);
+	if (args.parse)
+		command_print(&r);
+	else if (r.automatic != NULL)
 		msg_info("command mail from %s not answered: %s",
-		    post.envelope ? post.envelope : "<>", skip);
-	} else if (db_open(ml_get(ml, "db_dir"), 0, &db, why) != 0 ||
-	    store_open(db, &st, why) != 0) {
-		msg_fatal(EX_TEMPFAIL, "%s", why->data);
-	} else {
-		char	*text = command_help_text(ml);
-		char	*subject = xasprintf("help for %s", ml->address);
-		struct notice n = {
-			.to = post.sender ? post.sender : post.envelope,
-			.subject = subject,
-			.text = text,
-		};
+		    post.envelope ? post.envelope : "<>", r.automatic);
+	else
+		status = cmdexec_mail(ml, &post, &r, why);
 
-		if (notice_send(ml, db, st, &n, why) != 0)
-			msg_fatal(EX_TEMPFAIL, "reply not queued: %s",
-			    why->data);
-		msg_info("help sent to %s", n.to);
-		free(text);
-		free(subject);
-	}
-
+	cmdparse_free(&r);
 	post_clear(&post);
-	st = store_close(st);
-	db = db_close(db);
 	pipe_close(&site, &ml);
 	why = buf_free(why);
 	g_mime_shutdown();
-	return 0;
+	return status;
 }

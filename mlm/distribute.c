@@ -49,9 +49,11 @@
 
 #include "buf.h"
 #include "db.h"
+#include "distribute.h"
 #include "hdr.h"
 #include "isolate.h"
 #include "lock.h"
+#include "moderate.h"
 #include "msg.h"
 #include "notice.h"
 #include "pipe.h"
@@ -72,6 +74,7 @@ struct dist {
 	struct store	*st;
 	struct post	 post;
 	struct buf	*why;
+	int		 approved;	/* skip article_post_restrictions */
 };
 
 /* dist_notice - tell someone why a post was not distributed */
@@ -167,6 +170,27 @@ dist_isolate(struct dist *d, const char *reason, int tell)
 	return 0;
 }
 
+/* dist_moderate - hold a post for the moderators */
+static int
+dist_moderate(struct dist *d)
+{
+	struct buf *subj = buf_alloc(128);
+	char	 id[ISOLATE_ID_MAX];
+	int	 status;
+
+	post_subject_text(&d->post, subj);
+	status = moderate_forward(d->ml, d->db, d->st, d->post.raw->data,
+	    d->post.raw->len, d->post.sender, subj->data, id, d->why);
+	subj = buf_free(subj);
+	if (status != 0) {
+		msg_error("cannot hold post from %s for moderation: %s",
+		    d->post.sender, d->why->data);
+		return EX_TEMPFAIL;
+	}
+	msg_info("held %s for moderation: sender=%s", id, d->post.sender);
+	return 0;
+}
+
 /* dist_seen - whether the Message-ID was distributed already */
 static int
 dist_seen(struct dist *d, int *seen)
@@ -208,6 +232,53 @@ dist_article(struct dist *d, long n, struct buf *out)
 	buf_append(out, body, blen);
 }
 
+/* dist_expire_ids - forget old Message-IDs, once an interval */
+static int
+dist_expire_ids(struct dist *d, MDB_txn *txn)
+{
+	static const char mark[] = "msgid_expired";
+	MDB_cursor *cur;
+	MDB_val	 k = { sizeof(mark) - 1, (void *)mark }, v;
+	char	 stamp[32];
+	time_t	 now = time(NULL);
+	time_t	 limit;
+	int	 rc;
+
+	rc = mdb_get(txn, db_dbi(d->db, DB_META), &k, &v);
+	if (rc == 0 && v.mv_size < sizeof(stamp)) {
+		memcpy(stamp, v.mv_data, v.mv_size);
+		stamp[v.mv_size] = '\0';
+		if (strtol(stamp, NULL, 10) > now - cfg_long(d->ml->cfg,
+		    "message_id_cache_expire_interval", 86400))
+			return 0;
+	}
+	limit = now - 86400 * cfg_long(d->ml->cfg,
+	    "message_id_cache_lifetime", 90);
+	if ((rc = mdb_cursor_open(txn, db_dbi(d->db, DB_MSGID), &cur)) != 0)
+		return db_fail(rc, "message-id cache", d->why);
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		size_t	 n = v.mv_size < sizeof(stamp) ? v.mv_size :
+		    sizeof(stamp) - 1;
+
+		memcpy(stamp, v.mv_data, n);
+		stamp[n] = '\0';
+		if (strtol(stamp, NULL, 10) < limit &&
+		    (rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return db_fail(rc, "message-id cache expiry", d->why);
+	snprintf(stamp, sizeof(stamp), "%ld", (long)now);
+	k.mv_data = (void *)mark;
+	k.mv_size = sizeof(mark) - 1;
+	v.mv_data = stamp;
+	v.mv_size = strlen(stamp);
+	if ((rc = mdb_put(txn, db_dbi(d->db, DB_META), &k, &v, 0)) != 0)
+		return db_fail(rc, "message-id cache expiry", d->why);
+	return 0;
+}
+
 /* dist_record - the Message-ID and the queue entry, one transaction */
 static int
 dist_record(struct dist *d, long n, char *qid, int *dup)
@@ -239,7 +310,7 @@ dist_record(struct dist *d, long n, char *qid, int *dup)
 		}
 	}
 	if ((status = queue_article(d->ml, d->db, txn, n, qid,
-	    d->why)) != 0) {
+	    d->why)) != 0 || (status = dist_expire_ids(d, txn)) != 0) {
 		db_abort(txn);
 		return status;
 	}
@@ -347,8 +418,9 @@ dist_run(struct dist *d)
 	    (code = post_check_body(&d->post, d->ml->cfg)) != NULL)
 		return dist_reject(d, code);
 
-	status = restrict_post(d->ml->cfg, d->st, d->post.sender,
-	    d->ml->domain, &r, d->why);
+	r = (struct restrict_result){ .action = RESTRICT_PERMIT };
+	status = d->approved ? 0 : restrict_post(d->ml->cfg, d->st,
+	    d->post.sender, d->ml->domain, &r, d->why);
 	if (r.warning[0] != '\0')
 		msg_warn("%s", r.warning);
 	switch (r.action) {
@@ -364,6 +436,8 @@ dist_run(struct dist *d)
 		return 0;
 	case RESTRICT_DEFER:
 		msg_fatal(EX_TEMPFAIL, "member lookup: %s", d->why->data);
+	case RESTRICT_MODERATE:
+		return dist_moderate(d);
 	}
 
 	if ((status = dist_commit(d, &n, qid)) != 0) {
@@ -392,6 +466,27 @@ dist_open(struct dist *d)
 	    d->why)) != 0)
 		return status;
 	return store_open(d->db, &d->st, d->why);
+}
+
+/* distribute_approved - distribute a post that was approved */
+int
+distribute_approved(struct ml *ml, struct db *db, struct store *st,
+    const char *raw, size_t len, struct buf *why)
+{
+	struct dist d = {
+		.ml = ml,
+		.db = db,
+		.st = st,
+		.why = why,
+		.approved = 1,
+	};
+	int	 status;
+
+	post_init(&d.post);
+	post_set(&d.post, raw, len);
+	status = dist_run(&d);
+	post_clear(&d.post);
+	return status;
 }
 
 /* distribute_main - the distribute program */

@@ -61,10 +61,12 @@
 #include <sys/types.h>
 
 #include "../aliases-gen/aliasgen.h"
+#include "../convert/mergeml.h"
 #include "addr.h"
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
+#include "moderate.h"
 #include "msg.h"
 #include "priv.h"
 #include "prog.h"
@@ -134,8 +136,19 @@ static const struct mf_verb makefml_verbs[] = {
 	{ "config", makefml_config, 1, 2, "config ML [VARIABLE]" },
 	{ "flushq", makefml_flushq, 1, 1, "flushq ML" },
 	{ "log", makefml_log, 1, 1, "log ML" },
+	{ "error", error_makefml, 1, 1, "error ML" },
 	{ "aliases", makefml_aliases, 0, 0, "aliases" },
 	{ "check", makefml_check, 0, 0, "check" },
+	{ "isolated", moderate_verb_isolated, 1, 1, "isolated ML" },
+	{ "approve", moderate_verb_approve, 2, 2, "approve ML ID" },
+	{ "discard", moderate_verb_discard, 2, 2, "discard ML ID" },
+	{ "addmoderator", moderate_verb_addmoderator, 2, -1,
+	    "addmoderator ML ADDR..." },
+	{ "byemoderator", moderate_verb_byemoderator, 2, -1,
+	    "byemoderator ML ADDR..." },
+	{ "mergeml", mergeml_main, 2, 3, "mergeml [--dry-run] ML DIR" },
+	{ "mergeml-all", mergeml_all_main, 1, 2,
+	    "mergeml-all [--dry-run] DIR" },
 	{ "help", makefml_help, 0, 1, "help [VERB]" },
 };
 
@@ -851,6 +864,16 @@ out:
 	aliasgen_postfix_free(pf);
 	ml_free(ml);
 	return status;
+}
+
+/* makefml_newml_create - create a list as newml does (for mergeml) */
+int
+makefml_newml_create(struct site *site, const char *address,
+    struct buf *why)
+{
+	char	*argv[] = { (char *)address, NULL };
+
+	return makefml_newml(site, 1, argv, why);
 }
 
 /* makefml_aside - the first free @name.YYYYMMDD.N in the home prefix */

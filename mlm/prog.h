@@ -11,4 +11,8 @@ int	distribute_main(int, char **);
 int	command_main(int, char **);
 int	error_main(int, char **);
 
+struct site;
+struct buf;
+int	error_makefml(struct site *, int, char **, struct buf *);
+
 #endif

@@ -94,6 +94,7 @@
 #include <lmdb.h>
 
 #include "addr.h"
+#include "bounce.h"
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
@@ -966,13 +967,153 @@ queue_stopped(struct queue_run *run, size_t live, int session,
 	}
 }
 
+/* queue_verp_keep - a copy of a reply text that lives until the batch
+ * has been reported */
+static const char *
+queue_verp_keep(struct buf *keep, const char *text)
+{
+	char	*copy = xstrdup(text != NULL ? text : "");
+
+	buf_append(keep, &copy, sizeof(copy));
+	return copy;
+}
+
+/* queue_verp_defer - keep recipients for a retry after text */
+static void
+queue_verp_defer(struct queue_batch *b, const size_t *idx, size_t n,
+    const char *text, struct buf *keep)
+{
+	size_t	 j;
+
+	for (j = 0; j < n; j++) {
+		b->r[idx[j]].fate = QUEUE_DEFER;
+		b->r[idx[j]].code = text != NULL ? atoi(text) : 0;
+		b->r[idx[j]].text = queue_verp_keep(keep, text);
+	}
+}
+
+/* queue_verp_group - one transaction of a VERP delivery; -1: no
+ * session */
+static int
+queue_verp_group(struct queue_run *run, struct queue_batch *b,
+    const char *sender, const char *xverp, const size_t *idx, size_t n,
+    struct buf *keep, struct buf *err)
+{
+	struct smtp *s = run->ctx->smtp;
+	const char **addrs = xcalloc(n + 1, sizeof(*addrs));
+	int	*codes = xcalloc(n + 1, sizeof(*codes));
+	size_t	 j;
+	int	 dcode, rc = 0;
+
+	for (j = 0; j < n; j++)
+		addrs[j] = b->r[idx[j]].addr;
+	smtp_set_xverp(s, xverp);
+	if (smtp_send(s, sender, addrs, n, codes, run->msg->data,
+	    run->msg->len, &dcode, err) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (j = 0; j < n && codes[j] == 0; j++)
+		;
+	if (dcode == -1 && j == n) {
+		queue_verp_defer(b, idx, n, smtp_last_reply(s), keep);
+		goto out;
+	}
+	queue_fates(b, s, idx, codes, n, dcode);
+	for (j = 0; j < n; j++)
+		b->r[idx[j]].text = queue_verp_keep(keep, b->r[idx[j]].text);
+out:
+	addrs = xfree(addrs);
+	codes = xfree(codes);
+	return rc;
+}
+
+/* queue_verp_send - send a batch with a VERP sender per recipient:
+ * one XVERP transaction when the server offers it, else one
+ * transaction per recipient; recipients whose VERP local part would
+ * be over 64 octets get the plain sender in a transaction of their
+ * own. Returns -1 when the session failed before anything was sent. */
+static int
+queue_verp_send(struct queue_run *run, struct queue_batch *b,
+    const size_t *idx, size_t live, struct buf *keep, struct buf *err)
+{
+	struct queue_ctx *ctx = run->ctx;
+	const char *sender = run->item.sender;
+	size_t	*order = xcalloc(live + 1, sizeof(*order));
+	size_t	 nv = 0, np = 0, pos = 0, j;
+	char	*v;
+	int	 xverp = smtp_has_ext(ctx->smtp, "XVERP"), rc = 0;
+
+	for (j = 0; j < live; j++) {
+		v = bounce_verp_encode(sender, b->r[idx[j]].addr);
+		if (v != NULL)
+			order[nv++] = idx[j];
+		v = xfree(v);
+	}
+	for (j = 0; j < live; j++) {
+		v = bounce_verp_encode(sender, b->r[idx[j]].addr);
+		if (v == NULL)
+			order[nv + np++] = idx[j];
+		v = xfree(v);
+	}
+
+	if (xverp && nv > 0) {
+		rc = queue_verp_group(run, b, sender, "+=", order, nv, keep,
+		    err);
+		pos = nv;
+	}
+	for (; !xverp && rc == 0 && pos < nv; pos++) {
+		v = bounce_verp_encode(sender, b->r[order[pos]].addr);
+		rc = queue_verp_group(run, b, v, NULL, order + pos, 1, keep,
+		    err);
+		v = xfree(v);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && np > 0) {
+		rc = queue_verp_group(run, b, sender, NULL, order + nv, np,
+		    keep, err);
+		if (rc != 0)
+			pos = nv;
+		else
+			pos = nv + np;
+	}
+	smtp_set_xverp(ctx->smtp, NULL);
+
+	if (rc != 0 && pos > 0) {
+		buf_printf(err, " (%s)", smtp_server(ctx->smtp));
+		queue_verp_defer(b, order + pos, live - pos, err->data, keep);
+		queue_note(ctx, QUEUE_EV_DEFERRED, NULL, "%s", err->data);
+		ctx->smtp = smtp_close(ctx->smtp);
+		ctx->down = 1;
+		run->stop = 1;
+		rc = 0;
+	}
+	order = xfree(order);
+	return rc;
+}
+
+/* queue_verp_free - release the kept reply texts */
+static void
+queue_verp_free(struct buf *keep)
+{
+	char	*p;
+	size_t	 i;
+
+	for (i = 0; i + sizeof(p) <= keep->len; i += sizeof(p)) {
+		memcpy(&p, keep->data + i, sizeof(p));
+		free(p);
+	}
+	buf_free(keep);
+}
+
 /* queue_transact - send one batch and record what happened */
 static int
 queue_transact(struct queue_run *run, struct queue_batch *b,
     struct buf *why)
 {
 	struct queue_ctx *ctx = run->ctx;
-	struct buf *err = buf_alloc(128);
+	struct buf *err = buf_alloc(128), *keep = NULL;
 	const char **addrs;
 	size_t	*idx;
 	int	*codes;
@@ -994,6 +1135,14 @@ queue_transact(struct queue_run *run, struct queue_batch *b,
 		goto commit;
 
 	if (queue_session(ctx, err) != 0) {
+		queue_stopped(run, live, 1, err->data);
+		goto out;
+	}
+	if (run->item.type == 'A' && cfg_bool(ctx->ml->cfg, "use_verp")) {
+		keep = buf_alloc(64);
+		if (queue_verp_send(run, b, idx, live, keep, err) == 0)
+			goto commit;
+		buf_printf(err, " (%s)", smtp_server(ctx->smtp));
 		queue_stopped(run, live, 1, err->data);
 		goto out;
 	}
@@ -1022,6 +1171,8 @@ out:
 	idx = xfree(idx);
 	codes = xfree(codes);
 	err = buf_free(err);
+	if (keep != NULL)
+		queue_verp_free(keep);
 	return status;
 }
 

@@ -96,7 +96,8 @@ restrict_post(struct cfg *cfg, struct store *st, const char *sender,
 		"isolate_system_special_accounts", "reject_spammer_maps",
 		"isolate_spammer_maps", "permit_member_maps",
 		"permit_members_only", "permit_anyone", "permit_ml_domain",
-		"isolate", "reject", "ignore", NULL };
+		"isolate", "reject", "ignore", "permit_forward_to_moderator",
+		NULL };
 	struct addr_match m;
 	struct store_rec rec = { 0 };
 	char	**words;
@@ -168,6 +169,9 @@ restrict_post(struct cfg *cfg, struct store *st, const char *sender,
 			return 0;
 		} else if (strcmp(w, "ignore") == 0) {
 			restrict_decide(r, RESTRICT_IGNORE, w, "not-member");
+			return 0;
+		} else if (strcmp(w, "permit_forward_to_moderator") == 0) {
+			restrict_decide(r, RESTRICT_MODERATE, w, "moderation");
 			return 0;
 		}
 	}

@@ -12,8 +12,10 @@
  * reject_spammer_maps, isolate_spammer_maps (addresses in the files of
  * spammer_maps), permit_member_maps (member or admin in the store),
  * permit_anyone, permit_ml_domain (the sender's domain is the list's),
- * isolate, reject, ignore. An unknown rule is skipped with a warning in
- * r->warning. The store may be NULL when no list store exists yet.
+ * isolate, reject, ignore, permit_forward_to_moderator (the post goes
+ * to the moderators, moderate.h). An unknown rule is skipped with a
+ * warning in r->warning. The store may be NULL when no list store
+ * exists yet.
  */
 
 #include "cfg.h"
@@ -24,7 +26,8 @@ enum restrict_action {
 	RESTRICT_ISOLATE,
 	RESTRICT_REJECT,
 	RESTRICT_IGNORE,
-	RESTRICT_DEFER		/* the store could not be read */
+	RESTRICT_DEFER,		/* the store could not be read */
+	RESTRICT_MODERATE	/* held for the moderators */
 };
 
 struct restrict_result {

@@ -13,7 +13,9 @@
  *	directory. site_get() returns an expanded value.
  *
  *	site_parse_ml() splits "name@domain" or "name" (default_domain),
- *	checks both parts and folds the domain to lower case. A list name
+ *	checks both parts and folds both to lower case (Postfix compares
+ *	alias keys case-insensitively, so Elena and elena are one list).
+ *	A list name
  *	is 1-64 of [A-Za-z0-9._-], starting with a letter or digit, and not
  *	ending in -ctl, -admin, -request or -error, which would collide
  *	with the addresses of another list.
@@ -54,6 +56,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +266,7 @@ int
 site_open(const char *confdir, struct site **sitep, struct buf *why)
 {
 	struct site *site;
+	struct stat st;
 	const char *env;
 	char	*path = NULL;
 	size_t	 len;
@@ -286,6 +290,13 @@ site_open(const char *confdir, struct site **sitep, struct buf *why)
 	site->confdir_default = strcmp(site->confdir, MLM_CONFDIR) == 0;
 	site->main = cfg_new();
 	site_set_defaults(site);
+	errno = 0;
+	if (stat(site->confdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		BUF_WHY(why, "site directory %s: %s", site->confdir,
+		    errno ? strerror(errno) : "not a directory");
+		status = EX_CONFIG;
+		goto out;
+	}
 
 	path = xasprintf("%s/main.cf", site->confdir);
 	if ((status = cfg_load_file(site->main, path, CFG_MISSING_OK,
@@ -355,6 +366,8 @@ site_parse_ml(struct site *site, const char *arg, char **namep,
 	}
 
 	*namep = xstrndup(arg, nlen);
+	for (q = *namep; *q != '\0'; q++)
+		*q = (char)tolower((unsigned char)*q);
 	*domainp = site_lower(domain);
 	return 0;
 }

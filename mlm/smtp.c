@@ -1042,6 +1042,14 @@ smtp_server(struct smtp *s)
 	return s->server;
 }
 
+/* smtp_set_xverp - the XVERP argument of the following transactions */
+void
+smtp_set_xverp(struct smtp *s, const char *xverp)
+{
+	if (s != NULL)
+		s->xverp = xverp;
+}
+
 /* smtp_has_ext - whether the EHLO reply listed a keyword */
 int
 smtp_has_ext(struct smtp *s, const char *name)

@@ -22,7 +22,9 @@
  * a line); it is sent as is otherwise. BODY=8BITMIME and SIZE= are
  * added to MAIL FROM when offered, SMTPUTF8 when offered and an address
  * is not ASCII, XVERP (conf.xverp "" gives plain XVERP, other text
- * XVERP=text) when asked for and offered.
+ * XVERP=text) when asked for and offered. smtp_set_xverp() changes
+ * that for the following transactions (NULL: none); the text must stay
+ * valid while it is in use.
  *
  * Results of smtp_send(): rcpt_code[i] is the reply code to RCPT i (0
  * when never answered; 553 without sending it when the address holds
@@ -75,5 +77,6 @@ const char	*smtp_last_reply(struct smtp *);
 const char	*smtp_rcpt_reply(struct smtp *, size_t);
 const char	*smtp_server(struct smtp *);
 int		 smtp_has_ext(struct smtp *, const char *);
+void		 smtp_set_xverp(struct smtp *, const char *);
 
 #endif

@@ -83,6 +83,25 @@ post
 [ "$RC" = 0 ] && [ "$(cat "$D/seq")" = 1 ] && [ -f "$D/spool/1" ] &&
     [ "$(spool_count)" = 1 ]
 check $? "then the next post is article 1 (status $RC)"
+# The same Message-ID again: not sent twice.
+n=$((n - 1))
+post
+[ "$RC" = 0 ] && [ "$(cat "$D/seq")" = 1 ] && grep -q duplicate "$D/log"
+check $? "a Message-ID seen before is not distributed again"
+
+# Once the cache has forgotten it (lifetime 0, sweep at every post), the
+# same Message-ID is a new post.
+add_setting "$D/config.cf" "message_id_cache_lifetime = 0"
+add_setting "$D/config.cf" "message_id_cache_expire_interval = 0"
+sleep 1
+post
+post
+n=$((n - 3))
+sleep 1
+post
+[ "$RC" = 0 ] && [ "$(cat "$D/seq")" = 4 ]
+check $? "an expired Message-ID is distributed again (seq $(cat "$D/seq"))"
+
 [ -z "$(find "$D" -name '*.tmp.*')" ]
 check $? "no temporary files are left behind"
 if [ "$(id -u)" = 0 ]; then

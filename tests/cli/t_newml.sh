@@ -42,7 +42,7 @@ owner-elena: $OWNER
 elena-ctl: :include:$D/include-ctl
 owner-elena-ctl: $OWNER
 elena-request: elena-admin
-elena-admin: $OWNER, elena-error
+elena-admin: $OWNER
 elena-error: :include:$D/include-error
 owner-elena-error: $OWNER
 ### </ALIASES elena@example.org ML> ###

@@ -170,7 +170,9 @@ def session(peer):
                 lines.append("X" * 5000)
             if opts.pipelining:
                 lines.append("PIPELINING")
-            lines += ["8BITMIME", "SIZE 10240000", "XVERP", "SMTPUTF8"]
+            lines += ["8BITMIME", "SIZE 10240000"]
+            lines += ["XVERP"] if opts.xverp else []
+            lines += ["SMTPUTF8"]
             text = "".join("250-%s\r\n" % l for l in lines[:-1])
             peer.send(text + "250 %s\r\n" % lines[-1])
         elif verb == "HELO":
@@ -278,6 +280,7 @@ def watchdog(opts, started):
 def main():
     p = argparse.ArgumentParser(description="scriptable fake SMTP server")
     p.add_argument("--dir", required=True)
+    p.add_argument("--no-xverp", dest="xverp", action="store_false")
     p.add_argument("--no-pipelining", dest="pipelining",
                    action="store_false")
     p.add_argument("--rcpt-code", action="append", metavar="ADDR=CODE")

@@ -39,7 +39,7 @@ static const char elena_aliases[] =
     "elena-ctl: :include:/var/spool/ml/elena/include-ctl\n"
     "owner-elena-ctl: mlm\n"
     "elena-request: elena-admin\n"
-    "elena-admin: mlm, elena-error\n"
+    "elena-admin: mlm\n"
     "elena-error: :include:/var/spool/ml/elena/include-error\n"
     "owner-elena-error: mlm\n"
     "### </ALIASES elena@example.org ML> ###\n";
@@ -51,7 +51,7 @@ static const char nuinui_aliases[] =
     "elena-ctl=nuinui.net: :include:/srv/nuinui/elena/include-ctl\n"
     "owner-elena-ctl=nuinui.net: fml@example.org\n"
     "elena-request=nuinui.net: elena-admin=nuinui.net\n"
-    "elena-admin=nuinui.net: fml@example.org, elena-error=nuinui.net\n"
+    "elena-admin=nuinui.net: fml@example.org\n"
     "elena-error=nuinui.net: :include:/srv/nuinui/elena/include-error\n"
     "owner-elena-error=nuinui.net: fml@example.org\n"
     "### </ALIASES elena@nuinui.net ML> ###\n";
