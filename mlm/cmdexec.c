@@ -71,7 +71,7 @@ enum cx_text {
 	T_NO_ARTICLE, T_ARTICLES, T_LIMIT, T_TRUNCATED, T_NOTHING,
 	T_FAILED, T_SUBSCRIBED, T_UNSUBSCRIBED, T_CHADDR, T_ON, T_OFF,
 	T_ADMIN_DENIED, T_ADMIN_OK, T_APPROVED, T_REJECTED, T_IN_USE,
-	T_TOO_MANY, T_TAIL, T_SUBJECT, T_NTEXTS
+	T_TOO_MANY, T_TAIL, T_SUBJECT, T_LAST, T_NTEXTS
 };
 
 static const char *cx_texts[T_NTEXTS][2] = {
@@ -134,6 +134,8 @@ static const char *cx_texts[T_NTEXTS][2] = {
 	    "一通のメールでの依頼が多すぎます。" },
 	[T_TAIL] = { "Commands: %ld done, %ld failed, %ld not understood.",
 	    "コマンド: 成功 %ld, 失敗 %ld, 不明 %ld" },
+	[T_LAST] = { "The last article is %ld.",
+	    "最新の記事は %ld 番です。" },
 	[T_SUBJECT] = { "Results of your mail to %s",
 	    "%s からの返信" },
 };
@@ -521,7 +523,7 @@ static void
 cx_get(struct cx *x, const char *spec)
 {
 	long	 max = cfg_long(x->ml->cfg, "command_get_limit", 20);
-	long	 last = 0, from, to, n;
+	long	 last = 0, from, to, n, misses = 0;
 	size_t	 before = x->nparts, len;
 	const char *s = spec, *e;
 	int	 why = 0, status;
@@ -534,8 +536,13 @@ cx_get(struct cx *x, const char *spec)
 		e = strchr(s, ',');
 		len = e ? (size_t)(e - s) : strlen(s);
 		cx_range(s, len, last, &from, &to);
+		if (to > last) {
+			cx_say(x, T_LAST, last);
+			to = last;
+		}
 		for (n = from; n <= to && why != T_LIMIT; n++)
-			if ((why = cx_article(x, n, max)) == T_NO_ARTICLE)
+			if ((why = cx_article(x, n, max)) == T_NO_ARTICLE &&
+			    misses++ < max)
 				cx_say(x, T_NO_ARTICLE, n);
 		if (e == NULL)
 			break;

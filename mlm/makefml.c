@@ -90,6 +90,7 @@ struct mf_list {
 struct mf_lists {
 	struct ml	**ml;
 	size_t		 n;
+	size_t		 skipped;	/* lists whose configuration failed */
 };
 
 struct mf_verb {
@@ -508,6 +509,7 @@ makefml_lists(struct site *site, int load, struct mf_lists *ls,
 			    (load && ml_load_config(ml, why) != 0)) {
 				msg_warn("%s skipped: %s", arg, why->data);
 				ml = ml_free(ml);
+				ls->skipped++;
 			} else {
 				ls->ml = xrealloc(ls->ml, (ls->n + 1) *
 				    sizeof(*ls->ml));
@@ -1647,6 +1649,32 @@ makefml_check_maps(struct site *site, struct aliasgen_map **mapsp,
 	return n;
 }
 
+/* makefml_check_owners - include files Postfix would run as root */
+static int
+makefml_check_owners(struct mf_lists *ls, const char *owner)
+{
+	static const char *const files[] = { "include", "include-ctl",
+	    "include-error", "config.cf", NULL };
+	struct stat st;
+	char	*path;
+	size_t	 i, j;
+	int	 needs = 0;
+
+	for (i = 0; i < ls->n; i++) {
+		for (j = 0; files[j] != NULL; j++) {
+			path = ml_path(ls->ml[i], files[j]);
+			if (stat(path, &st) == 0 && st.st_uid == 0) {
+				printf("need: chown %s %s (Postfix runs an "
+				    "include file as its owner, and the "
+				    "programs refuse root)\n", owner, path);
+				needs++;
+			}
+			free(path);
+		}
+	}
+	return needs;
+}
+
 /* makefml_check - what Postfix still needs for the lists */
 static int
 makefml_check(struct site *site, int argc, char **argv, struct buf *why)
@@ -1681,6 +1709,14 @@ makefml_check(struct site *site, int argc, char **argv, struct buf *why)
 		    "in main.cf)\n", owner);
 		needs++;
 	}
+
+	if (ls.skipped > 0) {
+		printf("need: fix the configuration of %zu list%s (see the "
+		    "warnings above): their mail is deferred until then\n",
+		    ls.skipped, ls.skipped == 1 ? "" : "s");
+		needs++;
+	}
+	needs += makefml_check_owners(&ls, owner);
 
 	nmaps = makefml_check_maps(site, &maps, &files);
 	stores = xcalloc(ls.n + 1, sizeof(*stores));

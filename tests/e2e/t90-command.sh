@@ -21,8 +21,8 @@ N=0
 cmd_mail()
 {
 	N=$((N + 1))
-	printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <cmd%d.%d@example.net>\n' \
-	    "$1" "$CTL" "$2" "$N" $$
+	printf 'From: %s\nTo: %s\nSubject: %s\n' "$1" "$CTL" "$2"
+	printf 'Message-ID: <cmd%d.%d@example.net>\n' "$N" $$
 	printf 'Date: %s\n' "$(LC_ALL=C date '+%a, %d %b %Y %H:%M:%S %z')"
 	[ -n "${3:-}" ] && printf '%s\n' "$3"
 	printf '\n'
@@ -84,7 +84,8 @@ check "alice is not a member yet" not_member alice@example.net
 check "SMTP accepts the reply" \
     pf_send "$PF" "$T/m2" alice@example.net "$rt"
 wait_for alice@example.net 3 "alice got the welcome and the results"
-check "the welcome came" test -n "$(find_mail alice@example.net '^Subject: Welcome')"
+check "the welcome came" \
+    test -n "$(find_mail alice@example.net '^Subject: Welcome')"
 check "alice is a member" is_member alice@example.net
 
 e2e_mail bob@example.net ml@example.org "first post" "p1.$$@example.net" \
@@ -176,7 +177,8 @@ printf 'ok\n' | cmd_mail alice@example.net "RE: confirm unsubscribe $tok" \
     > "$T/u2"
 pf_send "$PF" "$T/u2" alice@example.net "$CTL"
 wait_for alice@example.net 11 "alice got the goodbye and the results"
-check "the goodbye came" test -n "$(find_mail alice@example.net '^Subject: Goodbye')"
+check "the goodbye came" \
+    test -n "$(find_mail alice@example.net '^Subject: Goodbye')"
 check "alice is no longer a member" \
     not_member alice@example.net
 done_testing

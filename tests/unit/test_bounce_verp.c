@@ -111,7 +111,7 @@ run_case(size_t ci)
 	struct store *st = NULL;
 	struct fake f = { .pid = 0 };
 	char	 base[] = "/tmp/mlm-verp.XXXXXX", qid[QUEUE_ID_MAX];
-	char	*p, *log = NULL, *at;
+	char	*p, *log = NULL, *at, *x, *nl;
 	MDB_txn	*txn;
 	size_t	 i;
 	int	 status = 0;
@@ -183,6 +183,14 @@ run_case(size_t ci)
 		at = strstr(at, cases[ci].want[i]);
 		CHECK(at != NULL, "%s: log has \"%s\" next", cases[ci].name,
 		    cases[ci].want[i]);
+	}
+	if (log != NULL && (at = strstr(log, "rcpts=" LONG_RCPT)) != NULL) {
+		while (at > log && at[-1] != '\n')
+			at--;
+		x = strstr(at, "XVERP");
+		nl = strchr(at, '\n');
+		CHECK(x == NULL || (nl != NULL && x > nl), "%s: no XVERP for "
+		    "the long address", cases[ci].name);
 	}
 	if (at == NULL && log != NULL)
 		printf("# %s", log);
