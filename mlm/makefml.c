@@ -419,9 +419,18 @@ makefml_help(struct site *site, int argc, char **argv, struct buf *why)
 
 	(void)site;
 	(void)why;
+	size_t	 shown = 0;
+
 	for (i = 0; i < MF_NVERBS; i++)
-		if (argc == 0 || strcmp(argv[0], makefml_verbs[i].name) == 0)
+		if (argc == 0 || strcmp(argv[0], makefml_verbs[i].name) == 0) {
 			printf("makefml %s\n", makefml_verbs[i].usage);
+			shown++;
+		}
+	if (shown == 0) {
+		fprintf(stderr, "makefml: no verb \"%s\"; \"makefml help\" "
+		    "lists them\n", argv[0]);
+		return EX_USAGE;
+	}
 	if (argc == 0) {
 		printf("also: subscribe, adduser = add; unsubscribe, remove, "
 		    "resign, signoff,\n  deluser = bye; makefml ML::VERB "
@@ -974,6 +983,28 @@ makefml_close_list(struct mf_list *l)
 	l->ml = ml_free(l->ml);
 }
 
+/* makefml_not_own - refuse the list's own addresses as members */
+static int
+makefml_not_own(struct ml *ml, char **addrs, size_t n, struct buf *why)
+{
+	static const char *const vars[] = { "article_post_address",
+	    "command_mail_address", "maintainer", "request_mail_address",
+	    "error_mail_address", NULL };
+	const char *own;
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; vars[j] != NULL; j++)
+			if ((own = ml_get(ml, vars[j])) != NULL &&
+			    strcasecmp(addrs[i], own) == 0) {
+				BUF_WHY(why, "%s is the list's own address "
+				    "(%s): it would mail itself", addrs[i],
+				    vars[j]);
+				return EX_DATAERR;
+			}
+	return 0;
+}
+
 /* makefml_addr_check - reject an address that cannot be stored */
 static int
 makefml_addr_check(const char *addr, const char *where, struct buf *why)
@@ -1137,7 +1168,9 @@ makefml_change(struct site *site, int argc, char **argv,
 			return makefml_fail(status, why);
 	}
 
-	if ((status = makefml_open_list(site, argv[0], 1, &l, why)) == 0)
+	if ((status = makefml_open_list(site, argv[0], 1, &l, why)) == 0 &&
+	    (c->remove || (status = makefml_not_own(l.ml, addrs, n,
+	    why)) == 0))
 		status = makefml_change_all(&l, c, addrs, n, counts, why);
 	makefml_close_list(&l);
 	for (i = 0; owned != NULL && i < n; i++)
