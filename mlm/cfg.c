@@ -879,6 +879,40 @@ cfg_names(struct cfg *cfg)
 	return cfg->names;
 }
 
+/* cfg_check_refs - warn about references to variables nobody defines */
+void
+cfg_check_refs(struct cfg *cfg)
+{
+	const char **names = cfg_names(cfg);
+	const char *p, *end;
+	size_t	 i, n;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		const char *raw = cfg_raw(cfg, names[i]);
+
+		end = raw + strlen(raw);
+		for (p = raw; (p = strchr(p, '$')) != NULL; p += n + 1) {
+			n = 0;
+			if (p[1] == '$') {
+				p++;
+				continue;
+			}
+			if (p[1] == '{' && (n = cfg_name_span(p + 2, end)) > 0)
+				p++;
+			else
+				n = cfg_name_span(p + 1, end);
+			if (n == 0 || cfg_lookup(cfg, p + 1, n, NULL) != NULL)
+				continue;
+			cfg->warn = xrealloc(cfg->warn, (cfg->nwarn + 2) *
+			    sizeof(char *));
+			cfg->warn[cfg->nwarn++] = xasprintf("%s refers to "
+			    "$%.*s, which is not defined (it expands to "
+			    "nothing)", names[i], (int)n, p + 1);
+			cfg->warn[cfg->nwarn] = NULL;
+		}
+	}
+}
+
 /* cfg_warnings - the unknown-variable warnings so far, NULL-terminated */
 const char **
 cfg_warnings(struct cfg *cfg)

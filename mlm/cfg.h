@@ -82,6 +82,7 @@ char	       **cfg_words(struct cfg *, const char *);
 int		 cfg_has_word(struct cfg *, const char *, const char *);
 const char     **cfg_names(struct cfg *);
 const char     **cfg_warnings(struct cfg *);
+void		 cfg_check_refs(struct cfg *);
 char		*cfg_expand(struct cfg *, const char *);
 int		 cfg_file_add_line(const char *, const char *, struct buf *);
 int		 cfg_file_write(const char *, const char *, size_t, int,

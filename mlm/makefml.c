@@ -955,12 +955,16 @@ static int
 makefml_open_list(struct site *site, const char *arg, int store,
     struct mf_list *l, struct buf *why)
 {
+	const char **warn;
 	const char *log;
 	int	 status;
 
 	*l = (struct mf_list){ .ml = NULL };
 	if ((status = ml_open(site, arg, &l->ml, why)) != 0)
 		return status;
+	for (warn = cfg_warnings(l->ml->cfg); warn && *warn; warn++)
+		fprintf(stderr, "makefml: warn: %s: %s\n", l->ml->address,
+		    *warn);
 	if ((status = priv_drop_to_owner(l->ml->home, why)) != 0)
 		return status;
 	if ((log = ml_get(l->ml, "log_file")) != NULL && *log != '\0')

@@ -762,6 +762,7 @@ ml_load_config(struct ml *ml, struct buf *why)
 	path = ml_path(ml, "config.cf");
 	if ((status = cfg_load_file(cfg, path, 0, why)) != 0)
 		goto out;
+	cfg_check_refs(cfg);
 
 	cfg_free(ml->cfg);
 	ml->cfg = cfg;

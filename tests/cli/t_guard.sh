@@ -17,3 +17,11 @@ expect 0 "newml MyList" newml MyList
 check $? "the list directory is in lower case"
 expect 0 "add to mylist by another case" add MYLIST a@example.net
 expect 73 "newml mylist again: exists" newml mylist
+
+# Typos in config.cf are reported, not silently used.
+printf 'article_subject_tag = [$ml_nme:%%05d]\nuse_artcle_filter = no\n' \
+    >> "$HOME_PREFIX/ml/config.cf"
+mf config ml article_subject_tag
+grep -q "unknown variable use_artcle_filter" "$ERR" &&
+    grep -q 'refers to \$ml_nme, which is not defined' "$ERR"
+check $? "config warns of an unknown variable and an undefined reference"

@@ -314,9 +314,9 @@ compare(const char *name, const char *exp, const char *key,
 	free(want);
 }
 
-/* quiet_convert - mergeml_main with stdout into a file */
+/* quiet_run - mergeml_main or mergeml_all_main, stdout in a file */
 static int
-quiet_convert(int argc, char **argv, const char *out)
+quiet_run(int all, int argc, char **argv, const char *out)
 {
 	struct buf *why = buf_alloc(256);
 	int	 fd, saved, status;
@@ -327,12 +327,20 @@ quiet_convert(int argc, char **argv, const char *out)
 		dup2(fd, 1);
 		close(fd);
 	}
-	status = mergeml_main(site, argc, argv, why);
+	status = all ? mergeml_all_main(site, argc, argv, why) :
+	    mergeml_main(site, argc, argv, why);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
 	why = buf_free(why);
 	return status;
+}
+
+/* quiet_convert - mergeml_main with stdout in a file */
+static int
+quiet_convert(int argc, char **argv, const char *out)
+{
+	return quiet_run(0, argc, argv, out);
 }
 
 /* check_list - the store, seq, tag and files of a converted list */
@@ -498,6 +506,77 @@ test_dry_run(void)
 	free(home);
 }
 
+/* test_all - mergeml-all --dry-run: one table row per list */
+static void
+test_all(void)
+{
+	char	*src = xasprintf("%s/src", root);
+	char	*out = xasprintf("%s/out.all", root);
+	char	*argv[] = { "--dry-run", src, NULL };
+	char	*text;
+
+	CHECK(quiet_run(1, 2, argv, out) == 0, "mergeml-all --dry-run");
+	text = read_file(out);
+	CHECK(text != NULL && strstr(text, "\nodd@example.org ") != NULL &&
+	    strstr(text, "\nfree@example.org ") != NULL &&
+	    strstr(text, "\nplain8@example.org ") != NULL,
+	    "the table has a row for each list");
+	CHECK(text != NULL && strstr(text, "fml8site@") == NULL,
+	    "a directory without a list is skipped");
+	CHECK(text != NULL && strstr(text, "dry run") != NULL,
+	    "the rows say dry run");
+	free(text);
+	free(src);
+	free(out);
+}
+
+/* test_site_files - site_init.ph before config.ph, site_force.ph after */
+static void
+test_site_files(void)
+{
+	struct buf *why = buf_alloc(64);
+	struct ml *ml = NULL;
+	char	*p, *out = xasprintf("%s/out.site", root);
+	char	*argv[] = { "sitelist", NULL, NULL };
+
+	p = xasprintf("%s/site4", root);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/site4/etc", root);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/site4/etc/fml", root);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/site4/list", root);
+	mkdir(p, 0755);
+	argv[1] = p;
+	p = xasprintf("%s/site4/etc/fml/site_init.ph", root);
+	write_file(p, "$DOMAINNAME = \"init.example\";\n1;\n");
+	free(p);
+	p = xasprintf("%s/site4/etc/fml/site_force.ph", root);
+	write_file(p, "$BRACKET = \"Forced\";\n1;\n");
+	free(p);
+	p = xasprintf("%s/config.ph", argv[1]);
+	write_file(p, "$MAIL_LIST = \"list\\@$DOMAINNAME\";\n"
+	    "$SUBJECT_TAG_TYPE = \"[:]\";\n$BRACKET = \"Mine\";\n1;\n");
+	free(p);
+
+	CHECK(quiet_convert(2, argv, out) == 0, "list with site files");
+	if (ml_open(site, "sitelist", &ml, why) == 0) {
+		CHECK_STR(cfg_raw(ml->cfg, "article_post_address"),
+		    "list@init.example", "site_init.ph is read first");
+		CHECK_STR(cfg_raw(ml->cfg, "article_subject_tag"),
+		    "[Forced:%05d]", "site_force.ph wins over config.ph");
+	} else {
+		CHECK(0, "open sitelist: %s", why->data);
+	}
+	ml = ml_free(ml);
+	free(argv[1]);
+	free(out);
+	why = buf_free(why);
+}
+
 /* test_refusals - not a list, same directory */
 static void
 test_refusals(void)
@@ -589,6 +668,8 @@ run(void)
 	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
 		test_fixture(&fixtures[i]);
 	test_dry_run();
+	test_all();
+	test_site_files();
 	test_refusals();
 	test_tags();
 	site = site_free(site);
