@@ -445,6 +445,7 @@ mm_tag(struct mm *m)
 	char	 type[16], fmt[16], *line;
 	size_t	 i, k;
 	int	 digits = mm_digits(fml4cf_get(cf, "SUBJECT_FORM_LONG_ID"));
+	int	 lost = 0;
 
 	for (i = k = 0; tv != NULL && tv->value[i] != '\0' &&
 	    k + 1 < sizeof(type); i++)
@@ -473,6 +474,7 @@ mm_tag(struct mm *m)
 		} else {
 			mm_unconv(m, tv->origin, "SUBJECT_TAG_TYPE", type,
 			    "unknown tag type: the list is left untagged");
+			lost = 1;
 		}
 	} else if (mm_is_true(fml4cf_get(cf, "SUBJECT_FREE_FORM"))) {
 		buf_printf(from, "$SUBJECT_FREE_FORM (%s)",
@@ -499,8 +501,12 @@ mm_tag(struct mm *m)
 	if (tag->len > 0 && subject_tag_valid(tag->data, t) != 0) {
 		mm_unconv(m, from->data, "subject tag", tag->data, t->data);
 		buf_reset(tag);
+		lost = 1;
 	}
-	if (tag->len > 0) {
+	if (lost) {
+		buf_set(from, "fml4's subject tag cannot be carried over (see "
+		    "the report): no tag");
+	} else if (tag->len > 0) {
 		buf_printf(from, ", $BRACKET %s", br);
 		if (fml4cf_find(cf, "SUBJECT_FORM_LONG_ID") != NULL)
 			buf_printf(from, ", $SUBJECT_FORM_LONG_ID %d digits",

@@ -653,6 +653,43 @@ test_add_line(void)
 	buf_free(why);
 }
 
+/* test_refs - cfg_check_refs() names references to undefined variables */
+static void
+test_refs(void)
+{
+	static const struct {
+		const char *text;
+		int	    warnings;
+		const char *has;
+	} cases[] = {
+		{ "a = $b\nb = x\n", 0, NULL },
+		{ "a = $nosuch\n", 1, "a refers to $nosuch" },
+		{ "a = ${nosuch}x\n", 1, "a refers to $nosuch" },
+		{ "a = $$nosuch\n", 0, NULL },
+		{ "a = 100$ cash\n", 0, NULL },
+		{ "a = $x $y\nx = 1\n", 1, "refers to $y," },
+	};
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cfg *cfg = cfg_new();
+		struct buf *why = buf_alloc(64);
+		const char **w;
+
+		cfg_load_text(cfg, cases[i].text, strlen(cases[i].text), "t",
+		    why);
+		cfg_check_refs(cfg);
+		for (n = 0, w = cfg_warnings(cfg); w && *w; w++, n++)
+			;
+		w = cfg_warnings(cfg);
+		CHECK(n == (size_t)cases[i].warnings && (cases[i].has == NULL ||
+		    (n > 0 && strstr(w[0], cases[i].has) != NULL)),
+		    "check_refs case %zu: %zu warnings", i, n);
+		cfg_free(cfg);
+		buf_free(why);
+	}
+}
+
 int
 main(void)
 {
@@ -670,6 +707,7 @@ main(void)
 	test_typed();
 	test_files();
 	test_add_line();
+	test_refs();
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return check_done();
 }
