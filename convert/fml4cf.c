@@ -199,7 +199,8 @@ fml4cf_ws(struct fml4cf_p *p)
 				fml4cf_next(p);
 		} else if (c == '=' && fml4cf_at_bol(p) &&
 		    isalpha(fml4cf_peek(p, 1))) {
-			if (strncmp(p->s + p->i, "=cut", 4) == 0) {
+			if (p->n - p->i >= 4 &&
+			    strncmp(p->s + p->i, "=cut", 4) == 0) {
 				p->stop = 1;
 				return;
 			}

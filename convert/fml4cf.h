@@ -24,8 +24,8 @@
  *
  * Values, names and origins ("config.ph:12") belong to the fml4cf and
  * stay valid until fml4cf_free(). fml4cf_load() returns 0, EX_NOINPUT
- * for a missing file (unless FML4CF_MISSING_OK) or EX_IOERR, with the
- * reason in why.
+ * for a missing file (unless FML4CF_MISSING_OK), EX_DATAERR for a file
+ * over 16 MB or EX_IOERR, with the reason in why.
  */
 
 #include <stddef.h>

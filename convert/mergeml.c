@@ -36,12 +36,14 @@
  *	statuses of the store and file functions.
  * BUGS
  *	Digest frequency and format are kept as the digest option; mlm
- *	sends no digests yet. Relays (r=), remote-administration
- *	passwords, HTML archives and hooks are reported, not converted.
+ *	sends no digests yet. Relays (r=), admin passwords that are not
+ *	SHA-512 crypt hashes, HTML archives and hooks are reported, not
+ *	converted.
  *	Run as root, the spool, summary and log are read as the list
  *	owner.
  */
 
+#include <crypt.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -104,7 +106,7 @@ struct mm {
 	long		 seq;
 	int		 anyone;
 	int		 auto_regist;
-	int		 nwarn[8];
+	int		 nwarn[9];
 	char		*spool_dir;	/* old paths */
 	char		*summary;
 	char		*log;
@@ -112,6 +114,7 @@ struct mm {
 	char		*ml_domain;
 	long		 narticles;
 	long		 nbye;
+	struct buf	*passwd;	/* "address hash" lines to keep */
 };
 
 /* mm_path - a path of the old list: absolute, $DIR/x, or relative */
@@ -266,6 +269,24 @@ mm_add(struct mm *m, const char *addr, unsigned flags, const char *digest,
 		a->digest = xstrdup(*digest != '\0' ? digest : "0");
 }
 
+/* mm_find - the merged record of an address, or NULL */
+static struct mm_addr *
+mm_find(struct mm *m, const char *addr)
+{
+	char	*key;
+	size_t	 j;
+
+	if (m->tab_size == 0)
+		return NULL;
+	key = addr_key(addr);
+	for (j = mm_hash(key) & (m->tab_size - 1); m->tab[j] != NULL;
+	    j = (j + 1) & (m->tab_size - 1))
+		if (strcmp(m->tab[j]->key, key) == 0)
+			break;
+	free(key);
+	return m->tab[j];
+}
+
 /* mm_entry - one parsed line of an fml4 list file */
 static void
 mm_entry(struct mm *m, const struct fml4members_entry *e, int what,
@@ -273,6 +294,15 @@ mm_entry(struct mm *m, const struct fml4members_entry *e, int what,
 {
 	unsigned flags = 0;
 	int	 deliver = what == 'r' || (what == 'm' && m->auto_regist);
+
+	if (what == 'x') {
+		if ((e->kind == FML4M_ACTIVE || e->kind == FML4M_OFF) &&
+		    mm_find(m, e->addr) == NULL)
+			mm_warn(m, 8, "%s: %s is only in the stale actives "
+			    "file: it got nothing in fml4, not imported",
+			    where, e->addr);
+		return;
+	}
 
 	switch (e->kind) {
 	case FML4M_ANYONE:
@@ -341,7 +371,7 @@ mm_read_list(struct mm *m, const char *path, int what, int fml8,
 	char	*line = NULL, where[128];
 	size_t	 cap = 0;
 	ssize_t	 n;
-	long	 no = 0;
+	long	 no = 0, crlf = 0;
 	FILE	*fp;
 
 	*lines = -1;
@@ -353,6 +383,9 @@ mm_read_list(struct mm *m, const char *path, int what, int fml8,
 	}
 	while ((n = getline(&line, &cap, fp)) >= 0) {
 		no++;
+		if (n >= 2 && line[n - 2] == '\r' && !crlf++)
+			mm_warn(m, -1, "%s has CR LF line ends (read as "
+			    "lines)%s", base, "");
 		if (fml4members_line(&st, line, (size_t)n, &e) == FML4M_NONE)
 			continue;
 		snprintf(where, sizeof(where), "%s:%ld", base, no);
@@ -653,7 +686,7 @@ static const struct mm_rule mm_rules[] = {
 	{ .name = "PGP_PATH", .kind = MM_IGNORE },
 	{ .name = "ML_MEMBER_CHECK", .kind = MM_IGNORE },
 	{ .name = "AUTO_REGISTRATION_TYPE", .kind = MM_IGNORE },
-	{ .name = "REMOTE_ADMINISTRATION_AUTH_TYPE", .kind = MM_IGNORE },
+	{ .name = "REMOTE_ADMINISTRATION_AUTH_TYPE", .kind = MM_DONE },
 	{ .name = "HOST", .kind = MM_SAME, .same = "localhost|127.0.0.1",
 	  .why = "mlm uses smtp_servers" },
 	{ .name = "PORT", .kind = MM_SAME, .same = "25",
@@ -670,8 +703,7 @@ static const struct mm_rule mm_rules[] = {
 	  .same = "members_only" },
 	{ .name = "REJECT_COMMAND_HANDLER", .kind = MM_SAME, .same = "reject",
 	  .why = "no automatic subscription by command mail" },
-	{ .name = "REMOTE_ADMINISTRATION", .kind = MM_SAME, .same = "0",
-	  .why = "no remote administration by mail" },
+	{ .name = "REMOTE_ADMINISTRATION", .kind = MM_DONE },
 	{ .name = "USE_MEMBER_NAME", .kind = MM_SAME, .same = "0",
 	  .why = "no members-name file" },
 	{ .name = "AUTO_HTML_GEN", .kind = MM_SAME, .same = "0",
@@ -810,8 +842,8 @@ mm_settings(struct mm *m)
 
 	if ((s = fml4cf_get(cf, "XMLNAME")) != NULL) {
 		if (*s == '\0')
-			mm_var_setting(m, "XMLNAME", "article_header_rewrite_rules "
-			    "-= add_fml_ml_name%s", "");
+			mm_var_setting(m, "XMLNAME", "article_header_"
+			    "rewrite_rules -= add_fml_ml_name%s", "");
 		else if (strncasecmp(s, "X-ML-Name:", 10) == 0)
 			mm_var_setting(m, "XMLNAME", "x_ml_name = %s",
 			    s + 10 + strspn(s + 10, " \t"));
@@ -875,6 +907,17 @@ mm_settings(struct mm *m)
 		    "matching_level = %s", t);
 		free(t);
 	}
+	if ((v = fml4cf_find(cf, "REMOTE_ADMINISTRATION")) != NULL &&
+	    mm_is_true(v->value)) {
+		mm_var_setting(m, v->name, "use_admin_command_mail_function = "
+		    "%s", "yes");
+		s = fml4cf_get(cf, "REMOTE_ADMINISTRATION_AUTH_TYPE");
+		if (s != NULL && *s != '\0' && strcmp(s, "crypt") != 0 &&
+		    strcmp(s, "md5") != 0)
+			mm_unconv(m, fml4cf_find(cf, "REMOTE_ADMINISTRATION_"
+			    "AUTH_TYPE")->origin, "REMOTE_ADMINISTRATION_"
+			    "AUTH_TYPE", s, "mlm checks passwords only");
+	}
 	if ((v = fml4cf_find(cf, "WELCOME_STATEMENT")) != NULL) {
 		fn = fml4cf_get(cf, "ML_FN");
 		t = xasprintf("Welcome to our %s\n         You are added "
@@ -903,8 +946,8 @@ mm_settings(struct mm *m)
 				    "not supported");
 			continue;
 		}
-		if (strcmp(v->value, r->same) == 0 || mm_in(v->value, r->same) ||
-		    (strcmp(r->same, "0") == 0 && *v->value == '\0'))
+		if (mm_in(v->value, r->same) || (strcmp(r->same, "0") == 0 &&
+		    *v->value == '\0'))
 			continue;
 		mm_unconv(m, v->origin, v->name, v->value, r->why);
 	}
@@ -952,11 +995,14 @@ mm_fml4_files(struct mm *m, struct buf *why)
 
 	for (i = 0; i < 4 && status == 0; i++) {
 		if (i == 1 && m->auto_regist) {
-			if (access(path[1], F_OK) == 0 &&
-			    strcmp(path[0], path[1]) != 0)
-				mm_warn(m, -1, "auto_regist mode: members is "
-				    "the delivery list, %s is stale and "
-				    "ignored%s", path[1], "");
+			if (access(path[1], F_OK) != 0 ||
+			    strcmp(path[0], path[1]) == 0)
+				continue;
+			mm_warn(m, -1, "auto_regist mode: members is the "
+			    "delivery list, %s is stale and ignored%s",
+			    path[1], "");
+			status = mm_read_list(m, path[1], 'x', 0, &lines,
+			    why);
 			continue;
 		}
 		status = mm_read_list(m, path[i], files[i].what, 0, &lines,
@@ -970,6 +1016,49 @@ mm_fml4_files(struct mm *m, struct buf *why)
 	for (i = 0; i < 4; i++)
 		free(path[i]);
 	return status;
+}
+
+/* mm_read_passwd - etc/passwd: keep the hashes mlm can check */
+static int
+mm_read_passwd(struct mm *m, const char *path, struct buf *why)
+{
+	char	*line = NULL, *a, *h, *sp, where[64], what[80];
+	const char *c, *kind;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t	 cap = 0;
+	long	 no = 0;
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		BUF_WHY(why, "open %s: %s", path, strerror(errno));
+		return EX_IOERR;
+	}
+	while (getline(&line, &cap, fp) >= 0) {
+		no++;
+		if ((a = strtok_r(line, " \t\r\n", &sp)) == NULL ||
+		    *a == '#' || (h = strtok_r(NULL, " \t\r\n", &sp)) == NULL)
+			continue;
+		snprintf(where, sizeof(where), "etc/%s:%ld", base, no);
+		if (strncmp(h, "$6$", 3) == 0 && (c = crypt("", h)) != NULL &&
+		    strncmp(c, "$6$", 3) == 0) {
+			buf_printf(m->passwd, "%s %s\n", a, h);
+			continue;
+		}
+		kind = strncmp(h, "$1$", 3) == 0 ? "an MD5 hash" :
+		    h[0] == '$' ? "a hash" : "a DES crypt hash";
+		snprintf(what, sizeof(what), "%s, not SHA-512 ($6$): set it "
+		    "again", kind);
+		mm_unconv(m, where, "admin password", a, what);
+	}
+	free(line);
+	fclose(fp);
+	if (no > 0)
+		buf_printf(m->done, "%s: admin passwords with a SHA-512 ($6$) "
+		    "hash are kept in etc/passwd-admin; others must be set "
+		    "again (mkpasswd -m sha-512)\n", base);
+	return 0;
 }
 
 /* mm_read_fml4 - configuration and lists of an fml4 directory */
@@ -1040,10 +1129,10 @@ mm_read_fml4(struct mm *m, struct buf *why)
 	mm_settings(m);
 
 	path = mm_path(m, "PASSWD_FILE", "etc/passwd");
-	if (access(path, F_OK) == 0)
-		mm_unconv(m, path, "remote administration passwords", NULL,
-		    "mlm has no remote administration by mail");
+	status = mm_read_passwd(m, path, why);
 	free(path);
+	if (status != 0)
+		return status;
 	path = xasprintf("%s/var/log/msendrc", m->src);
 	if (access(path, F_OK) == 0)
 		mm_unconv(m, path, "digest positions", NULL,
@@ -1054,7 +1143,7 @@ mm_read_fml4(struct mm *m, struct buf *why)
 
 /* mm_fml8_site - the fml8 site layer, or fml8's stock one */
 static int
-mm_fml8_site(struct mm *m, struct cfg *c, struct buf *why)
+mm_fml8_site(struct mm *m, struct cfg *c, char **sitep, struct buf *why)
 {
 	static const char stock[] = "article_header_rewrite_rules -= "
 	    "rewrite_article_subject_tag\n";
@@ -1073,6 +1162,7 @@ mm_fml8_site(struct mm *m, struct cfg *c, struct buf *why)
 		found = 1;
 		buf_printf(m->done, "fml8 site layer: %s\n", cand[i]);
 		status = cfg_load_file(c, cand[i], 0, why);
+		*sitep = xstrdup(cand[i]);
 	}
 	if (!found) {
 		buf_puts(m->done, "fml8 site layer: not found; fml8's stock "
@@ -1087,9 +1177,24 @@ mm_fml8_site(struct mm *m, struct cfg *c, struct buf *why)
 	return status;
 }
 
+/* mm_has_setting - is "name =" among the settings already? */
+static int
+mm_has_setting(struct mm *m, const char *name)
+{
+	const char *p = m->settings->data;
+	size_t	 n = strlen(name);
+
+	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 :
+	    NULL)
+		if (strncmp(p, name, n) == 0 && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
 /* mm_fml8_config - write the effective value of each variable set */
 static void
-mm_fml8_config(struct mm *m, struct cfg *c, const char *path)
+mm_fml8_config(struct mm *m, struct cfg *c, const char *path,
+    const char *label)
 {
 	char	*line = NULL, name[128], where[64], *o;
 	const char *raw;
@@ -1116,21 +1221,21 @@ mm_fml8_config(struct mm *m, struct cfg *c, const char *path)
 		    line[k]) || line[k] == '_'); k++)
 			name[k] = line[k];
 		name[k] = '\0';
-		snprintf(where, sizeof(where), "config.cf:%ld", no);
+		snprintf(where, sizeof(where), "%s:%ld", label, no);
 		if (!cfg_known(c, name)) {
 			mm_unconv(m, where, name, NULL, "not an mlm "
 			    "variable");
 			continue;
 		}
 		if ((raw = cfg_raw(c, name)) == NULL || !mm_one_line(raw) ||
-		    strstr(m->settings->data, name) != NULL)
+		    mm_has_setting(m, name))
 			continue;
 		o = xasprintf("%s %s (effective value)", where, name);
 		buf_printf(m->settings, "# %s\n%s = %s\n", o, name, raw);
 		free(o);
 	}
 	if (cut > 1)
-		mm_unconv(m, "config.cf", "Perl after =cut", NULL,
+		mm_unconv(m, label, "Perl after =cut", NULL,
 		    "hooks are not carried over");
 	free(line);
 	fclose(fp);
@@ -1155,7 +1260,7 @@ mm_read_fml8(struct mm *m, struct buf *why)
 	struct fml4members_state st = { .mode = FML4M_FML8 };
 	struct fml4members_entry e;
 	struct cfg *c = cfg_new();
-	char	*path, *line = NULL, where[128];
+	char	*path, *line = NULL, where[128], *sitefile = NULL;
 	size_t	 i, cap = 0;
 	ssize_t	 n;
 	long	 no;
@@ -1163,12 +1268,14 @@ mm_read_fml8(struct mm *m, struct buf *why)
 	int	 status;
 
 	if ((status = cfg_load_defaults(c, why)) != 0 ||
-	    (status = mm_fml8_site(m, c, why)) != 0)
+	    (status = mm_fml8_site(m, c, &sitefile, why)) != 0)
 		goto out;
 	path = xasprintf("%s/config.cf", m->src);
 	status = cfg_load_file(c, path, 0, why);
 	if (status == 0)
-		mm_fml8_config(m, c, path);
+		mm_fml8_config(m, c, path, "config.cf");
+	if (status == 0 && sitefile != NULL)
+		mm_fml8_config(m, c, sitefile, "site_default_config.cf");
 	free(path);
 	if (status != 0)
 		goto out;
@@ -1204,6 +1311,7 @@ mm_read_fml8(struct mm *m, struct buf *why)
 	m->log = xasprintf("%s/log", m->src);
 
 out:
+	free(sitefile);
 	free(line);
 	cfg_free(c);
 	return status;
@@ -1229,6 +1337,7 @@ mm_free(struct mm *m)
 	m->unconv = buf_free(m->unconv);
 	m->warn = buf_free(m->warn);
 	m->done = buf_free(m->done);
+	m->passwd = buf_free(m->passwd);
 	free(m->src);
 	free(m->spool_dir);
 	free(m->summary);
@@ -1434,6 +1543,55 @@ mm_spool_count(struct mm *m)
 	closedir(d);
 	buf_printf(m->done, "spool: %ld articles would be copied\n",
 	    m->narticles);
+}
+
+/* mm_has_line_key - does a line of text start with key? */
+static int
+mm_has_line_key(const char *text, const char *key, size_t n)
+{
+	const char *p;
+
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p ? p + 1 : NULL)
+		if (strncmp(p, key, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* mm_passwd - add the kept hashes to etc/passwd-admin, once each */
+static int
+mm_passwd(struct mm *m, struct ml *ml, struct buf *why)
+{
+	struct buf *cur = buf_alloc(1024);
+	char	*path = ml_path(ml, "etc/passwd-admin");
+	const char *p, *nl, *sp;
+	int	 status = 0, added = 0;
+
+	if (m->passwd->len == 0)
+		goto out;
+	if (mm_read_all(path, cur, why) < 0) {
+		status = EX_IOERR;
+		goto out;
+	}
+	for (p = m->passwd->data; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		sp = strchr(p, ' ');
+		if (nl == NULL || sp == NULL)
+			break;
+		if (mm_has_line_key(cur->data, p, (size_t)(sp - p) + 1))
+			continue;
+		buf_append(cur, p, (size_t)(nl - p) + 1);
+		added++;
+	}
+	if (added > 0 && (status = spool_write_file(path, cur->data,
+	    cur->len, 0600, why)) == 0)
+		buf_printf(m->done, "etc/passwd-admin: %d passwords added\n",
+		    added);
+
+out:
+	free(path);
+	cur = buf_free(cur);
+	return status;
 }
 
 /* mm_seq - carry seq over; never lower it */
@@ -1667,12 +1825,17 @@ mm_report(struct mm *m, struct ml *ml, struct buf *out)
 	buf_printf(out, "\nlist warnings:\n%s", m->warn->len ?
 	    m->warn->data : "  (none)\n");
 
-	buf_puts(out, "\nMTA: the new list's blocks (makefml newml wrote "
-	    "them; postalias/postmap ran):\n");
 	afile = xasprintf("%s/etc/mail/aliases", ml->home_prefix);
 	vfile = xasprintf("%s/etc/postfix/virtual", ml->home_prefix);
-	mm_block(afile, "ALIASES", ml->address, out);
-	mm_block(vfile, "VIRTUAL", ml->address, out);
+	if (m->dry_run && access(ml->home, F_OK) != 0) {
+		buf_printf(out, "\nMTA: the new list's blocks would be "
+		    "written to %s (as makefml newml does)\n", afile);
+	} else {
+		buf_puts(out, "\nMTA: the new list's blocks (makefml newml "
+		    "wrote them; postalias/postmap ran):\n");
+		mm_block(afile, "ALIASES", ml->address, out);
+		mm_block(vfile, "VIRTUAL", ml->address, out);
+	}
 	free(afile);
 	free(vfile);
 	buf_puts(out, "MTA: remove these fml4 alias lines, then run "
@@ -1754,6 +1917,7 @@ mm_write(struct mm *m, struct ml **mlp, struct buf *why)
 	if ((status = mm_store(m, ml, why)) != 0 ||
 	    (status = mm_config(m, ml, why)) != 0 ||
 	    (status = mm_seq(m, ml, why)) != 0 ||
+	    (status = mm_passwd(m, ml, why)) != 0 ||
 	    (status = mm_spool(m, ml, why)) != 0 ||
 	    (status = mm_prepend(m, m->summary, ml_get(ml, "summary_file"),
 	    "summary", why)) != 0 ||
@@ -1778,6 +1942,7 @@ mm_convert(struct site *site, const char *address, const char *dir,
 	m.unconv = buf_alloc(1024);
 	m.warn = buf_alloc(1024);
 	m.done = buf_alloc(1024);
+	m.passwd = buf_alloc(256);
 	if ((m.src = realpath(dir, NULL)) == NULL) {
 		BUF_WHY(why, "%s: %s", dir, strerror(errno));
 		status = EX_NOINPUT;

@@ -89,9 +89,9 @@ static const char *const bounce_fail_words[] = {
 	"mailbox unavailable", "transaction failed", "failure notice",
 	"no valid recipient", "disk quota", "mailbox full",
 	"mailbox is full", "over quota",
-	"できません", "出来ません", "受け取れません", "存在しません",
-	"存在しない", "登録されていません", "不一致", "宛先不明",
-	"届きません", "配送エラー",
+	"できません", "出来ません", "受け取れません",
+	"存在しません", "存在しない", "登録されていません",
+	"不一致", "宛先不明", "届きません", "配送エラー",
 	NULL
 };
 
@@ -101,7 +101,8 @@ static const char *const bounce_soft_words[] = {
 	"over capacity", "timed out", "timeout", "try again",
 	"temporar", "deferred", "connection refused", "too many messages",
 	"disk full", "insufficient", "local limit", "size limit",
-	"容量", "制限", "超過", "越え", "超え", "一杯", "満杯", "割当て",
+	"容量", "制限", "超過", "越え", "超え",
+	"一杯", "満杯", "割当て",
 	NULL
 };
 
@@ -545,6 +546,31 @@ bounce_cut(struct bounce_ctx *c)
 	}
 }
 
+/* Header fields of a quoted message: their addresses never fail. */
+static const char *const bounce_quoted_fields[] = {
+	"from:", "reply-to:", "sender:", "return-path:", "message-id:",
+	"in-reply-to:", "references:", "received:", "cc:", "errors-to:",
+	"list-", "x-", "resent-", NULL
+};
+
+/* bounce_quoted - is the line a header field of a quoted message */
+static int
+bounce_quoted(const char *text, const char *at)
+{
+	const char *line = at;
+	size_t	 i;
+
+	while (line > text && line[-1] != '\n')
+		line--;
+	while (*line == '>' || *line == ' ')
+		line++;
+	for (i = 0; bounce_quoted_fields[i] != NULL; i++)
+		if (strncasecmp(line, bounce_quoted_fields[i],
+		    strlen(bounce_quoted_fields[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* bounce_add - add or update an entry; keeps the first position */
 static void
 bounce_add(struct bounce *b, char *addr, const char *status, int kind)
@@ -606,6 +632,13 @@ bounce_code(const char *text, char *code, size_t size)
 		return 1;
 	}
 	return 0;
+}
+
+/* bounce_status - the first enhanced status code in text */
+int
+bounce_status(const char *text, char *code, size_t size)
+{
+	return text != NULL && bounce_code(text, code, size);
 }
 
 /* bounce_smtp_code - find a 4xx or 5xx reply code in text */
@@ -910,6 +943,8 @@ bounce_scan(struct bounce_ctx *c, struct bounce *b)
 			;
 		for (e = at + 1; bounce_domain_char((unsigned char)*e); e++)
 			;
+		if (bounce_quoted(text, at))
+			continue;
 		addr = bounce_addr_make(s, (size_t)(at - s), at + 1,
 		    (size_t)(e - at - 1));
 		if (addr == NULL || bounce_excluded(c, addr)) {
@@ -1041,9 +1076,9 @@ bounce_verp_apply(struct bounce_ctx *c, struct bounce *b)
 }
 
 /* bounce_parse - find the failed recipients of a report */
-int
+void
 bounce_parse(const char *raw, size_t len, const char *envrcpt,
-    const char *const *exclude, struct bounce *b, struct buf *why)
+    const char *const *exclude, struct bounce *b)
 {
 	struct bounce_ctx c = {
 		.notice = buf_alloc(4096),
@@ -1057,7 +1092,6 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 	const char *body;
 	size_t	 blen;
 
-	(void)why;
 	bounce_init(b);
 	bounce_verp(envrcpt, &b->verp);
 	bounce_own(&c, envrcpt);
@@ -1110,5 +1144,4 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 	xfree(c.subject);
 	xfree(c.own_local);
 	xfree(c.own_domain);
-	return 0;
 }

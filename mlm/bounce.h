@@ -34,13 +34,16 @@
  * "base@host" and a recipient, or NULL when the local part would be
  * over 64 octets or an address is malformed.
  *
- * Returns 0, or EX_DATAERR with the reason in why when the input
- * holds no header at all. The result is freed with bounce_clear().
+ * bounce_status() finds the first enhanced status code ("5.1.1") in
+ * a text such as an SMTP reply: 1 and the code in a buffer of the
+ * given size, or 0.
+ *
+ * bounce_parse() reads any input, however broken, and never fails:
+ * what cannot be read gives no entry. The result is freed with
+ * bounce_clear().
  */
 
 #include <stddef.h>
-
-#include "buf.h"
 
 #define BOUNCE_NONE	0
 #define BOUNCE_SOFT	1
@@ -65,10 +68,11 @@ struct bounce {
 
 void		 bounce_init(struct bounce *);
 void		 bounce_clear(struct bounce *);
-int		 bounce_parse(const char *, size_t, const char *,
-		    const char *const *, struct bounce *, struct buf *);
+void		 bounce_parse(const char *, size_t, const char *,
+		    const char *const *, struct bounce *);
 int		 bounce_verp(const char *, char **);
 char		*bounce_verp_encode(const char *, const char *);
+int		 bounce_status(const char *, char *, size_t);
 const char	*bounce_kind_name(int);
 
 #endif

@@ -71,7 +71,8 @@ enum cx_text {
 	T_NO_ARTICLE, T_ARTICLES, T_LIMIT, T_TRUNCATED, T_NOTHING,
 	T_FAILED, T_SUBSCRIBED, T_UNSUBSCRIBED, T_CHADDR, T_ON, T_OFF,
 	T_ADMIN_DENIED, T_ADMIN_OK, T_APPROVED, T_REJECTED, T_IN_USE,
-	T_TOO_MANY, T_TAIL, T_SUBJECT, T_LAST, T_NTEXTS
+	T_TOO_MANY, T_TAIL, T_SUBJECT, T_LAST, T_WELCOME, T_GOODBYE,
+	T_NTEXTS
 };
 
 static const char *cx_texts[T_NTEXTS][2] = {
@@ -136,6 +137,8 @@ static const char *cx_texts[T_NTEXTS][2] = {
 	    "コマンド: 成功 %ld, 失敗 %ld, 不明 %ld" },
 	[T_LAST] = { "The last article is %ld.",
 	    "最新の記事は %ld 番です。" },
+	[T_WELCOME] = { "Welcome to %s", "%s へようこそ" },
+	[T_GOODBYE] = { "Goodbye from %s", "%s から退会しました" },
 	[T_SUBJECT] = { "Results of your mail to %s",
 	    "%s からの返信" },
 };
@@ -219,7 +222,17 @@ cx_member(struct cx *x, const char *addr, struct store_rec *rec)
 	return status == 0;
 }
 
-static void cx_template(struct cx *, const char *);
+/* cx_template - a template into the results */
+static void
+cx_template(struct cx *x, const char *name)
+{
+	struct buf *t = buf_alloc(2048);
+
+	if (reply_template(x->ml, x->lang, name, t) != 0)
+		msg_warn("template %s/%s missing", x->lang, name);
+	buf_append(x->out, t->data, t->len);
+	t = buf_free(t);
+}
 
 /* cx_not_member - the not-member text for an address */
 static void
@@ -239,18 +252,6 @@ cx_need_member(struct cx *x)
 	if (m == 0)
 		cx_not_member(x, x->sender);
 	return m == 1;
-}
-
-/* cx_template - a template into the results */
-static void
-cx_template(struct cx *x, const char *name)
-{
-	struct buf *t = buf_alloc(2048);
-
-	if (reply_template(x->ml, x->lang, name, t) != 0)
-		msg_warn("template %s/%s missing", x->lang, name);
-	buf_append(x->out, t->data, t->len);
-	t = buf_free(t);
 }
 
 /* cx_request - make a token and note the confirmation request */
@@ -387,7 +388,7 @@ cx_apply(struct cx *x, const struct confirm_rec *c)
 		if (status != 0 && status != STORE_UNCHANGED)
 			return status;
 		cx_say(x, T_SUBSCRIBED, c->addr);
-		subj = xasprintf("Welcome to %s", x->ml->address);
+		subj = xasprintf(cx_t(x, T_WELCOME), x->ml->address);
 		cx_notice(x, c->addr, "welcome", subj);
 	} else if (strcmp(c->klass, "unsubscribe") == 0) {
 		status = store_remove(x->st, c->addr, STORE_MEMBER |
@@ -395,7 +396,7 @@ cx_apply(struct cx *x, const struct confirm_rec *c)
 		if (status != 0 && status != STORE_UNCHANGED)
 			return status;
 		cx_say(x, T_UNSUBSCRIBED, c->addr);
-		subj = xasprintf("Goodbye from %s", x->ml->address);
+		subj = xasprintf(cx_t(x, T_GOODBYE), x->ml->address);
 		cx_notice(x, c->addr, "goodbye", subj);
 	} else if (strcmp(c->klass, "chaddr") == 0) {
 		if ((status = store_chaddr(x->st, c->addr, c->arg,
@@ -967,6 +968,10 @@ cmdexec_mail(struct ml *ml, struct post *post, const struct cmdparse *r,
 	if (confirm_expire(x.db, cfg_long(ml->cfg, "confirm_lifetime", 14) *
 	    86400, &expired, why) == 0 && expired > 0)
 		msg_info("%ld confirmation codes expired", expired);
+	if (moderate_expire(ml, x.db, cfg_long(ml->cfg,
+	    "isolated_queue_lifetime", 14) * 86400, &expired, why) == 0 &&
+	    expired > 0)
+		msg_info("%ld isolated posts expired", expired);
 	x.lang = reply_language(ml, &post->hdr, post->mime);
 	x.out = buf_alloc(4096);
 	cx_run(&x);

@@ -164,8 +164,10 @@ cmdparse_automatic(const struct cmdparse_mail *m)
 	}
 	if (why == NULL &&
 	    (s = cmdparse_unfold(m->hdr, "Precedence")) != NULL) {
-		if (strcasecmp(s, "bulk") == 0 || strcasecmp(s, "junk") == 0 ||
-		    strcasecmp(s, "list") == 0)
+		n = strcspn(s, " \t;(");
+		if ((n == 4 && (strncasecmp(s, "bulk", 4) == 0 ||
+		    strncasecmp(s, "junk", 4) == 0 ||
+		    strncasecmp(s, "list", 4) == 0)))
 			why = "Precedence";
 		s = xfree(s);
 	}

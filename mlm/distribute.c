@@ -377,16 +377,20 @@ out:
 static void
 dist_deliver(struct dist *d, const char *qid)
 {
-	struct queue_stats stats = { .notify = msg_event };
+	struct error_watch *w = error_watch_open(d->ml, d->db, d->st);
+	struct queue_stats stats = { .notify = error_watch_event,
+	    .notify_arg = w };
 
 	if (queue_deliver(d->ml, d->db, d->st, qid, &stats, d->why) != 0)
 		msg_warn("delivery: %s", d->why->data);
-	if (stats.deferred > 0)
-		return;
-	memset(&stats, 0, sizeof(stats));
-	stats.notify = msg_event;
-	if (queue_flush(d->ml, d->db, d->st, &stats, d->why) != 0)
-		msg_warn("queue flush: %s", d->why->data);
+	if (stats.deferred == 0) {
+		memset(&stats, 0, sizeof(stats));
+		stats.notify = error_watch_event;
+		stats.notify_arg = w;
+		if (queue_flush(d->ml, d->db, d->st, &stats, d->why) != 0)
+			msg_warn("queue flush: %s", d->why->data);
+	}
+	w = error_watch_close(w);
 }
 
 /* dist_run - every step for one post; the exit status */

@@ -66,6 +66,7 @@
 #include "post.h"
 #include "priv.h"
 #include "prog.h"
+#include "queue.h"
 #include "site.h"
 #include "spool.h"
 #include "store.h"
@@ -82,6 +83,11 @@ struct error_run {
 	long		 limit;
 	long		 window;
 	const char	*own[ERROR_OWN_MAX + 1];
+};
+
+struct error_watch {
+	struct error_run r;
+	struct buf	*why;
 };
 
 /* error_envelope - the envelope recipient, preferring a VERP one */
@@ -119,6 +125,21 @@ error_own(struct ml *ml, const char **own)
 		if ((v = ml_get(ml, vars[i])) != NULL && *v != '\0')
 			own[n++] = v;
 	own[n] = NULL;
+}
+
+/* error_run_init - the time, the limits and the list's own addresses */
+static void
+error_run_init(struct error_run *r, struct ml *ml)
+{
+	r->ml = ml;
+	r->now = bouncedb_now();
+	r->limit = cfg_long(ml->cfg, "error_mail_analyzer_day_limit", 5);
+	r->window = cfg_long(ml->cfg, "error_mail_analyzer_window", 14);
+	if (r->limit < 1)
+		r->limit = 1;
+	if (r->window < 1)
+		r->window = 1;
+	error_own(ml, r->own);
 }
 
 /* error_read - the whole of standard input, at most the cap */
@@ -169,7 +190,7 @@ error_parse(const struct pipe_args *args)
 	if ((status = error_read(in, why)) != 0)
 		msg_fatal(status, "%s", why->data);
 	g_mime_init();
-	bounce_parse(in->data, in->len, error_envelope(), own, &b, why);
+	bounce_parse(in->data, in->len, error_envelope(), own, &b);
 	for (i = 0; i < b.nrcpt; i++) {
 		printf("%s\t%s\t%s", b.rcpt[i].addr, b.rcpt[i].status,
 		    bounce_kind_name(b.rcpt[i].kind));
@@ -282,8 +303,8 @@ error_one(struct error_run *r, const struct bounce_rcpt *f,
 		return 0;
 	}
 	status = store_find(r->st, f->addr, 0, NULL, &rec, why);
-	if (status == STORE_NOTFOUND || (status == 0 &&
-	    !store_is_recipient(&rec))) {
+	if (status == STORE_NOTFOUND || status == EX_DATAERR ||
+	    (status == 0 && !store_is_recipient(&rec))) {
 		msg_info("bounce %s %s hard: not a recipient, dropped",
 		    f->addr, f->status);
 		store_rec_clear(&rec);
@@ -333,21 +354,14 @@ error_book(const struct pipe_args *args)
 	msg_init("error", MSG_SYSLOG);
 	pipe_open(args, &site, &r.ml);
 	g_mime_init();
-	r.now = bouncedb_now();
-	r.limit = cfg_long(r.ml->cfg, "error_mail_analyzer_day_limit", 5);
-	r.window = cfg_long(r.ml->cfg, "error_mail_analyzer_window", 14);
-	if (r.limit < 1)
-		r.limit = 1;
-	if (r.window < 1)
-		r.window = 1;
-	error_own(r.ml, r.own);
+	error_run_init(&r, r.ml);
 	post_init(&post);
 	if (post_read(&post, 0, 1024000, ERROR_INPUT_MAX, why) != 0)
 		msg_fatal(EX_TEMPFAIL, "%s", why->data);
 	error_keep(r.ml, post.raw, r.now);
 
 	env = error_envelope();
-	bounce_parse(post.raw->data, post.raw->len, env, r.own, &b, why);
+	bounce_parse(post.raw->data, post.raw->len, env, r.own, &b);
 	msg_info("bounce to %s: %zu failed, %zu not failed%s%s",
 	    env ? env : "(no recipient)", b.nrcpt, b.ignored,
 	    b.verp ? ", VERP " : "", b.verp ? b.verp : "");
@@ -371,6 +385,53 @@ error_book(const struct pipe_args *args)
 	why = buf_free(why);
 	g_mime_shutdown();
 	return 0;
+}
+
+/* error_watch_open - book the MTA's refusals during a delivery */
+struct error_watch *
+error_watch_open(struct ml *ml, struct db *db, struct store *st)
+{
+	struct error_watch *w = xcalloc(1, sizeof(*w));
+
+	error_run_init(&w->r, ml);
+	w->r.db = db;
+	w->r.st = st;
+	w->why = buf_alloc(128);
+	return w;
+}
+
+/* error_watch_event - queue report: log it; a refusal that says the
+ * mailbox or address is bad (5.1.x, 5.2.1) is a hard failure */
+void
+error_watch_event(void *arg, const char *event, const char *addr,
+    const char *text)
+{
+	struct error_watch *w = arg;
+	struct bounce_rcpt f = { .kind = BOUNCE_HARD };
+
+	msg_event(NULL, event, addr, text);
+	if (w == NULL || addr == NULL || text == NULL || text[0] != '5' ||
+	    strcmp(event, QUEUE_EV_FAILED) != 0)
+		return;
+	if (!bounce_status(text, f.status, sizeof(f.status)) ||
+	    (strncmp(f.status, "5.1.", 4) != 0 &&
+	    strcmp(f.status, "5.2.1") != 0))
+		return;
+	f.addr = (char *)addr;
+	w->r.now = bouncedb_now();
+	if (error_one(&w->r, &f, w->why) != 0)
+		msg_warn("refusal of %s not booked: %s", addr, w->why->data);
+}
+
+/* error_watch_close - send the summary when due; NULL is returned */
+struct error_watch *
+error_watch_close(struct error_watch *w)
+{
+	if (w == NULL)
+		return NULL;
+	error_summary(&w->r);
+	w->why = buf_free(w->why);
+	return xfree(w);
 }
 
 /* error_main - the error program */

@@ -1440,13 +1440,16 @@ out:
 static int
 makefml_flushq(struct site *site, int argc, char **argv, struct buf *why)
 {
-	struct queue_stats qs = { .notify = msg_event };
+	struct queue_stats qs = { .notify = error_watch_event };
 	struct mf_list l;
 	int	 status;
 
 	(void)argc;
-	if ((status = makefml_open_list(site, argv[0], 1, &l, why)) == 0)
+	if ((status = makefml_open_list(site, argv[0], 1, &l, why)) == 0) {
+		qs.notify_arg = error_watch_open(l.ml, l.db, l.store);
 		status = queue_flush(l.ml, l.db, l.store, &qs, why);
+		error_watch_close(qs.notify_arg);
+	}
 	if (status == 0)
 		printf("%s: %ld sent, %ld deferred, %ld failed; %ld items "
 		    "done, %ld left\n", l.ml->address, qs.sent, qs.deferred,

@@ -332,8 +332,9 @@ moderate_reject(struct ml *ml, struct db *db, struct store *st,
 
 		reply_set_var(ml, "moderated_subject", e.subject);
 		reply_template(ml, lang, "rejection", text);
-		subj = xasprintf("%s: your post was not accepted",
-		    ml->address);
+		subj = xasprintf(strcmp(lang, "ja") == 0 ?
+		    "%s への投稿は承認されませんでした" :
+		    "%s: your post was not accepted", ml->address);
 		r.subject = subj;
 		r.text = text->data;
 		if ((status = reply_send(ml, db, st, &r, why)) != 0)

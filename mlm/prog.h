@@ -13,6 +13,15 @@ int	error_main(int, char **);
 
 struct site;
 struct buf;
+struct ml;
+struct db;
+struct store;
+struct error_watch;
+
 int	error_makefml(struct site *, int, char **, struct buf *);
+struct error_watch *error_watch_open(struct ml *, struct db *,
+	    struct store *);
+void	error_watch_event(void *, const char *, const char *, const char *);
+struct error_watch *error_watch_close(struct error_watch *);
 
 #endif

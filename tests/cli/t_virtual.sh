@@ -22,7 +22,7 @@ grep -q '"|.*/distribute -c .* elena@nuinui.net"' "$D/include"
 check $? "the include file names elena@nuinui.net"
 A=$V/etc/mail/aliases
 grep -qx "elena=nuinui.net: :include:$D/include" "$A" &&
-    grep -qx "elena-admin=nuinui.net: $OWNER, elena-error=nuinui.net" "$A" &&
+    grep -qx "elena-admin=nuinui.net: $OWNER" "$A" &&
     grep -qx "elena-request=nuinui.net: elena-admin=nuinui.net" "$A"
 check $? "alias keys are name=domain"
 F=$V/etc/postfix/virtual

@@ -10,7 +10,10 @@
 # (read when Postfix starts, so it is restarted for each day).
 # With error_mail_analyzer_day_limit = 3, ghost is still a member after
 # two days and removed on the third; the maintainer gets one summary.
-# alice, a live member, gets every post and stays.
+# Then phantom@example.net, also without a mailbox, is refused by
+# Postfix at RCPT time (550 5.1.1): the refusal counts like a bounce,
+# and phantom leaves on the third day of it, with a second summary.
+# Soft reports for alice, a live member, never count; she stays.
 #
 # usage: t70-bounce.sh PREFIX
 
@@ -107,4 +110,78 @@ check "the maintainer got one summary only" \
 check "nobody answered a bounce" \
     sh -c "! grep -q 'from=<ml-admin@example.org>.*to=<MAILER-DAEMON' \
 '$PF/maillog'"
+# phantom@example.net has no mailbox either, but now Postfix refuses it
+# at RCPT time (550 5.1.1): the delivery itself books the refusal.
+pf_postconf "$PF" smtpd_reject_unlisted_recipient=yes ||
+    bail "postconf smtpd_reject_unlisted_recipient"
+e2e_add phantom@example.net || bail "phantom not added"
+for d in 5 6; do
+	post_day $d
+	n=$((d - 4))
+	if wait_log "bounce phantom@example.net 5\.1\.1 hard: failed on $n"
+	then
+		ok "day $d: the refusal of phantom counted"
+	else
+		not_ok "day $d: the refusal of phantom counted"
+		diag_logs
+	fi
+done
+post_day 7
+if wait_log "removed phantom@example.net"; then
+	ok "day 7: phantom was removed"
+else
+	not_ok "day 7: phantom was removed"
+	diag_logs
+fi
+check "a second summary on another day" \
+    pf_wait_mail "$PF" admin@example.net 2 30
+f=$(pf_messages "$PF" admin@example.net | tail -n 1)
+check "the second summary names phantom" grep -q 'phantom@example\.net' "$f"
+
+# A delay warning and a full mailbox for alice, many times: never counted.
+cat > "$T/soft" <<'MAIL'
+From: MAILER-DAEMON@mx.example.net
+To: ml-error@example.org
+Subject: Warning: could not send message for past 4 hours
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="s"
+
+--s
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; alice@example.net
+Action: delayed
+Status: 4.4.7
+
+--s--
+MAIL
+cat > "$T/full" <<'MAIL'
+From: MAILER-DAEMON@mx.example.net
+To: ml-error@example.org
+Subject: Returned mail
+
+<alice@example.net>: the recipient's mailbox is full
+
+MAIL
+RECIPIENT=ml-error@example.org
+export RECIPIENT
+soft_ok=yes
+for i in 1 2 3 4 5 6; do
+	e2e_pipe "$T/soft" "$PREFIX/libexec/mlm/error" ml@example.org ||
+	    soft_ok=no
+	e2e_pipe "$T/full" "$PREFIX/libexec/mlm/error" ml@example.org ||
+	    soft_ok=no
+done
+check "error takes delay warnings and full mailboxes (exit 0)" \
+    [ $soft_ok = yes ]
+check "the full mailbox was logged as soft" \
+    grep -q "bounce alice@example.net 4\.x\.y soft: not counted" "$MLD/log"
+table=$(as_owner "$PREFIX/bin/makefml" error ml@example.org)
+check "no bounce record for alice" \
+    sh -c "! printf '%s\n' '$table' | grep -q '^alice@'"
+list=$(as_owner "$PREFIX/bin/makefml" list ml@example.org member)
+check "alice is still a member after soft bounces" \
+    sh -c "printf '%s\n' '$list' | grep -qx alice@example.net"
 done_testing

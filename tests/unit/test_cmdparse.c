@@ -134,6 +134,19 @@ static const struct tcase cases[] = {
 	{ .name = "Precedence list",
 	  .mail = HEAD "Precedence: list\n\nhelp\n",
 	  .envelope = "ann@example.com", .want = "reply: no" },
+	{ .name = "Precedence with a comment",
+	  .mail = HEAD "Precedence: Junk (vacation)\n\nhelp\n",
+	  .envelope = "ann@example.com", .want = "reply: no" },
+	{ .name = "Shift_JIS body",
+	  .mail = HEAD MIME "Content-Type: text/plain; charset=Shift_JIS\n"
+	  "Content-Transfer-Encoding: 8bit\n\n\x82\xa0\n\x82\x88\x82"
+	  "\x85\x82\x8c\x82\x90\n", .envelope = "ann@example.com",
+	  .want = "unknown \xe3\x81\x82 | help | reply: yes" },
+	{ .name = "full-width hash and colon in the subject",
+	  .mail = "From: ann@example.com\nSubject: =?UTF-8?B?"
+	  "UmXvvJrvvIMgY29uZmlybSBvZmYgYWJjZDEyMzQ=?=\n\n",
+	  .envelope = "ann@example.com",
+	  .want = "confirm off abcd1234 | reply: yes" },
 	{ .name = "Precedence first-class",
 	  .mail = HEAD "Precedence: first-class\n\nhelp\n",
 	  .envelope = "ann@example.com", .want = "help | reply: yes" },

@@ -393,6 +393,29 @@ check_list(const char *name, const char *ml_name, const char *exp,
 		CHECK_STR(v, want, "%s: article_post_restrictions", name);
 		free(want);
 	}
+	if ((want = expected(exp, "config")) != NULL) {
+		for (tok = strtok_r(want, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			tok += strspn(tok, " ");
+			if ((a = strchr(tok, '=')) == NULL)
+				continue;
+			*a++ = '\0';
+			CHECK_STR(cfg_raw(ml->cfg, tok), a, "%s: %s", name,
+			    tok);
+		}
+		free(want);
+	}
+	if ((want = expected(exp, "passwd_admin")) != NULL) {
+		path = ml_path(ml, "etc/passwd-admin");
+		a = read_file(path);
+		free(path);
+		got = xasprintf("%s\n", want);
+		CHECK(a != NULL && strcmp(a, got) == 0, "%s: etc/passwd-admin "
+		    "holds the SHA-512 hash only, once", name);
+		free(got);
+		free(a);
+		free(want);
+	}
 	path = ml_path(ml, "mergeml.report");
 	a = read_file(path);
 	free(path);
