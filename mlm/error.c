@@ -28,6 +28,13 @@
  *	an address that is not a recipient is logged and dropped. Reports
  *	are never answered.
  *
+ *	error_watch_event() is the queue's report function for the
+ *	deliveries of distribute and makefml flushq: it logs each report
+ *	like msg_event() and books a recipient that the MTA refused with
+ *	a status saying the mailbox or address is bad (5.1.x, 5.2.1) as a
+ *	hard failure, as if it had bounced; error_watch_close() then sends
+ *	the day's summary when one is due.
+ *
  *	The time is taken from MLM_NOW (seconds since the epoch) when it
  *	is set, for tests.
  *
