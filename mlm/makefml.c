@@ -575,8 +575,10 @@ makefml_rmdomain(struct site *site, int argc, char **argv,
 	int	 status;
 
 	(void)argc;
-	if ((status = site_home_prefix(site, argv[0], &prefix, why)) != 0)
+	if ((status = site_home_prefix(site, argv[0], &prefix, why)) != 0) {
+		buf_set(why, "%s is not a domain of this site", argv[0]);
 		return makefml_fail(status, why);
+	}
 	names = makefml_scan(prefix, &n);
 	if (n > 0) {
 		buf_set(why, "domain %s still has %zu list%s (%s%s): rmml "
