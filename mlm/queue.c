@@ -56,8 +56,14 @@
  *
  *	A session that fails (no server, cut, timeout, protocol error)
  *	ends the run and, in queue_flush(), further connection attempts;
- *	the batch it was working on stays as it was. A refused MAIL FROM
- *	ends the run of that item only.
+ *	the batch it was working on stays as it was. A MAIL FROM refused
+ *	with 4xx ends the run of that item only; refused with 5xx (a
+ *	message over the server's size limit, say), the message is
+ *	refused for good: every recipient of the batch counts as failed,
+ *	with one log line for the batch, and nothing is retried. RCPT
+ *	replies of 452 (too many recipients) send those recipients in
+ *	further transactions of the same run, the batch size cut to what
+ *	the server took.
  * DIAGNOSTICS
  *	0 when the item was delivered or kept for later; EX_TEMPFAIL or
  *	EX_IOERR for LMDB and file failures (see db.h), EX_NOINPUT when
@@ -138,6 +144,7 @@ struct queue_rcpt {
 	int		 code;		/* reply code in this run */
 	const char	*text;		/* reply text in this run */
 	enum queue_fate	 fate;
+	int		 quiet;		/* refused with the whole message */
 };
 
 struct queue_batch {
@@ -168,6 +175,7 @@ struct queue_run {
 	int		 counted;	/* attempts was raised in this run */
 	int		 dirty;		/* item changed, not yet written */
 	int		 stop;
+	int		 again;		/* 452 too many recipients: resend now */
 	long		 sent;
 };
 
@@ -848,13 +856,21 @@ queue_session(struct queue_ctx *ctx, struct buf *why)
 	return smtp_open(&conf, &ctx->smtp, why);
 }
 
-/* queue_fates - what each recipient's replies mean */
-static void
+/* queue_too_many - whether a RCPT reply means "too many recipients" */
+static int
+queue_too_many(int code, const char *text)
+{
+	return code == 452 || (code / 100 == 4 && text != NULL &&
+	    strstr(text, "4.5.3") != NULL);
+}
+
+/* queue_fates - what each recipient's replies mean; count of 452s */
+static size_t
 queue_fates(struct queue_batch *b, struct smtp *s, const size_t *idx,
     const int *codes, size_t live, int dcode)
 {
 	struct queue_rcpt *r;
-	size_t	 j;
+	size_t	 j, many = 0;
 
 	for (j = 0; j < live; j++) {
 		r = &b->r[idx[j]];
@@ -868,9 +884,33 @@ queue_fates(struct queue_batch *b, struct smtp *s, const size_t *idx,
 		} else {
 			r->fate = codes[j] / 100 == 5 ? QUEUE_FAILED :
 			    QUEUE_DEFER;
+			if (queue_too_many(codes[j], r->text))
+				many++;
 		}
 		if (r->text == NULL)
 			r->text = "";
+	}
+	return many;
+}
+
+/* queue_refused - the server refused the message for every recipient */
+static void
+queue_refused(struct queue_run *run, struct queue_batch *b,
+    const size_t *idx, size_t live, const char *reply)
+{
+	struct queue_rcpt *r;
+	size_t	 j;
+
+	queue_note(run->ctx, QUEUE_EV_FAILED, NULL, "%s %ld refused for %zu "
+	    "recipient%s, not retried: %s", run->item.type == 'A' ?
+	    "article" : "message", run->item.type == 'A' ?
+	    run->item.article : 0L, live, live == 1 ? "" : "s", reply);
+	for (j = 0; j < live; j++) {
+		r = &b->r[idx[j]];
+		r->fate = QUEUE_FAILED;
+		r->code = 550;
+		r->text = "";
+		r->quiet = 1;
 	}
 }
 
@@ -937,8 +977,9 @@ queue_report(struct queue_run *run, struct queue_batch *b)
 			break;
 		case QUEUE_FAILED:
 			ctx->stats->failed++;
-			queue_note(ctx, QUEUE_EV_FAILED, r->addr, "%s",
-			    r->text);
+			if (!r->quiet)
+				queue_note(ctx, QUEUE_EV_FAILED, r->addr, "%s",
+				    r->text);
 			break;
 		case QUEUE_DEFER:
 			ctx->stats->deferred++;
@@ -1118,7 +1159,7 @@ queue_transact(struct queue_run *run, struct queue_batch *b,
 	size_t	*idx;
 	int	*codes;
 	size_t	 live = 0;
-	size_t	 i;
+	size_t	 i, many;
 	int	 dcode;
 	int	 status = 0;
 
@@ -1155,12 +1196,23 @@ queue_transact(struct queue_run *run, struct queue_batch *b,
 	for (i = 0; i < live && codes[i] == 0; i++)
 		;
 	if (dcode == -1 && i == live) {
+		const char *reply = smtp_last_reply(ctx->smtp);
+
+		if (reply != NULL && reply[0] == '5') {
+			queue_refused(run, b, idx, live, reply);
+			goto commit;
+		}
 		buf_set(err, "MAIL FROM:<%s> refused: %s", run->item.sender,
-		    smtp_last_reply(ctx->smtp));
+		    reply ? reply : "");
 		queue_stopped(run, live, 0, err->data);
 		goto out;
 	}
-	queue_fates(b, ctx->smtp, idx, codes, live, dcode);
+	many = queue_fates(b, ctx->smtp, idx, codes, live, dcode);
+	if (many > 0 && many < live && dcode / 100 == 2) {
+		run->again = 1;
+		if (b->limit > live - many)
+			b->limit = live - many;
+	}
 
 commit:
 	if ((status = queue_commit(run, b, why)) == 0)
@@ -1377,7 +1429,7 @@ queue_work(struct queue_run *run, struct queue_batch *b, int *done,
 {
 	struct queue_ctx *ctx = run->ctx;
 	time_t	 now = time(NULL);
-	int	 status;
+	int	 passes, status;
 
 	*done = 0;
 	if (ctx->lifetime > 0 && now - run->item.created > ctx->lifetime) {
@@ -1393,6 +1445,11 @@ queue_work(struct queue_run *run, struct queue_batch *b, int *done,
 	    (run->item.type == 'A' &&
 	    (status = queue_walk_pass(run, b, why)) != 0))
 		return status;
+	for (passes = 0; run->again && !run->stop && passes < 64; passes++) {
+		run->again = 0;
+		if ((status = queue_retry_pass(run, b, why)) != 0)
+			return status;
+	}
 	if (run->stop)
 		return 0;
 	if ((status = queue_finish(run, done, why)) != 0)

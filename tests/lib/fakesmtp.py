@@ -198,10 +198,17 @@ def session(peer):
                         code = opts.once_codes[key]
             if mail is None:
                 code = 503
+            too_many = code // 100 == 2 and opts.max_rcpt and \
+                len(rcpts) >= opts.max_rcpt
+            if too_many:
+                code = 452
             if code // 100 == 2:
                 rcpts.append(addr)
             if opts.log_rcpt:
                 log(opts, "RCPT session=%d code=%d %s" % (sid, code, addr))
+            if too_many:
+                peer.reply(code, "4.5.3 Error: too many recipients")
+                continue
             peer.reply(code, "5.1.1 <%s> rcpt" % addr if code >= 500 else
                        "rcpt %s" % addr, opts.multiline and code >= 400)
         elif verb == "DATA":
@@ -286,6 +293,8 @@ def main():
     p.add_argument("--rcpt-code", action="append", metavar="ADDR=CODE")
     p.add_argument("--rcpt-code-once", action="append", metavar="ADDR=CODE")
     p.add_argument("--mail-code", type=int, default=250)
+    p.add_argument("--max-rcpt", type=int, default=0, metavar="N",
+                   help="452 4.5.3 for each RCPT after N in a transaction")
     p.add_argument("--data-code", type=int, default=354)
     p.add_argument("--dot-code", metavar="CODE[@N]")
     p.add_argument("--drop-data", type=int, default=0, metavar="N")
