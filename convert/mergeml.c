@@ -1227,9 +1227,14 @@ mm_fml8_config(struct mm *m, struct cfg *c, const char *path,
 			    "variable");
 			continue;
 		}
-		if ((raw = cfg_raw(c, name)) == NULL || !mm_one_line(raw) ||
+		if ((raw = cfg_raw(c, name)) == NULL ||
 		    mm_has_setting(m, name))
 			continue;
+		if (strpbrk(raw, "\r\n") != NULL) {
+			mm_unconv(m, where, name, NULL, "value not on one "
+			    "line");
+			continue;
+		}
 		o = xasprintf("%s %s (effective value)", where, name);
 		buf_printf(m->settings, "# %s\n%s = %s\n", o, name, raw);
 		free(o);

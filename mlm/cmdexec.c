@@ -64,6 +64,7 @@
 
 #define CX_CONFIRM_MAX	8
 #define CX_SUMMARY_MAX	(64 * 1024)
+#define CX_ECHO_MAX	200	/* bytes of a line repeated in the results */
 
 enum cx_text {
 	T_HEAD, T_DONE, T_ALREADY, T_CONFIRM_SENT, T_UNKNOWN,
@@ -772,16 +773,41 @@ cx_reject_word(const struct cmdparse *r)
 	return 0;
 }
 
-/* cx_echo - a line of the mail in the results; no password shown */
+/* cx_password_word - the "pass" word of an admin password line, or NULL */
+static const char *
+cx_password_word(const char *line, size_t *len)
+{
+	const char *p = line + (*line == '#');
+
+	p += strspn(p, " \t");
+	if (strncasecmp(p, "admin", 5) != 0 || (p[5] != ' ' && p[5] != '\t'))
+		return NULL;
+	p += 5;
+	p += strspn(p, " \t");
+	*len = strcspn(p, " \t");
+	if ((*len == 4 && strncasecmp(p, "pass", 4) == 0) ||
+	    (*len == 8 && strncasecmp(p, "password", 8) == 0))
+		return p;
+	return NULL;
+}
+
+/* cx_echo - a line of the mail in the results; no password, not long */
 static void
 cx_echo(struct cx *x, const struct cmdparse_item *it)
 {
-	if (it->kind == CMDPARSE_COMMAND && strcmp(it->verb, "admin") == 0 &&
-	    it->argc >= 1 && (strcasecmp(it->argv[0], "pass") == 0 ||
-	    strcasecmp(it->argv[0], "password") == 0))
-		buf_printf(x->out, ">>> admin %s ********\n", it->argv[0]);
-	else
+	const char *pw;
+	size_t	 n;
+
+	if ((pw = cx_password_word(it->line, &n)) != NULL)
+		buf_printf(x->out, ">>> admin %.*s ********\n", (int)n, pw);
+	else if ((n = strlen(it->line)) <= CX_ECHO_MAX)
 		buf_printf(x->out, ">>> %s\n", it->line);
+	else {
+		for (n = CX_ECHO_MAX; n > 0 &&
+		    ((unsigned char)it->line[n] & 0xc0) == 0x80; n--)
+			;
+		buf_printf(x->out, ">>> %.*s...\n", (int)n, it->line);
+	}
 }
 
 /* cx_run - every item, then the closing lines */

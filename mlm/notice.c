@@ -141,17 +141,12 @@ notice_send(struct ml *ml, struct db *db, struct store *st,
 {
 	struct queue_stats stats = { .notify = msg_event };
 	struct buf *msg;
-	char	 qid[QUEUE_ID_MAX];
-	const char *rcpt[1];
 	int	 status;
 
 	msg = buf_alloc(4096);
 	notice_build(ml, n, msg);
-	rcpt[0] = n->to;
-	status = queue_message(ml, db, msg->data, msg->len,
-	    ml_get(ml, "smtp_sender"), rcpt, 1, qid, why);
+	status = queue_send_one(ml, db, st, msg->data, msg->len, n->to,
+	    &stats, why);
 	msg = buf_free(msg);
-	if (status != 0)
-		return status;
-	return queue_deliver(ml, db, st, qid, &stats, why);
+	return status;
 }

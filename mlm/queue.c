@@ -1101,7 +1101,8 @@ queue_verp_send(struct queue_run *run, struct queue_batch *b,
 	if (xverp && nv > 0) {
 		rc = queue_verp_group(run, b, sender, "+=", order, nv, keep,
 		    err);
-		pos = nv;
+		if (rc == 0)
+			pos = nv;
 	}
 	for (; !xverp && rc == 0 && pos < nv; pos++) {
 		v = bounce_verp_encode(sender, b->r[order[pos]].addr);
@@ -1643,4 +1644,21 @@ queue_count(struct db *db, long *np, struct buf *why)
 		return db_fail(rc, "queue stat", why);
 	*np = (long)ms.ms_entries;
 	return 0;
+}
+
+/* queue_send_one - queue a message for one recipient and deliver it */
+int
+queue_send_one(struct ml *ml, struct db *db, struct store *st,
+    const char *msg, size_t len, const char *rcpt,
+    struct queue_stats *stats, struct buf *why)
+{
+	char	 qid[QUEUE_ID_MAX];
+	const char *rcpts[1] = { rcpt };
+	int	 status;
+
+	status = queue_message(ml, db, msg, len, ml_get(ml, "smtp_sender"),
+	    rcpts, 1, qid, why);
+	if (status != 0)
+		return status;
+	return queue_deliver(ml, db, st, qid, stats, why);
 }

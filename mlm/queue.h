@@ -88,5 +88,8 @@ int	queue_deliver(struct ml *, struct db *, struct store *,
 int	queue_flush(struct ml *, struct db *, struct store *,
 	    struct queue_stats *, struct buf *);
 int	queue_count(struct db *, long *, struct buf *);
+int	queue_send_one(struct ml *, struct db *, struct store *,
+	    const char *, size_t, const char *, struct queue_stats *,
+	    struct buf *);
 
 #endif

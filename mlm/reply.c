@@ -365,19 +365,14 @@ reply_send(struct ml *ml, struct db *db, struct store *st,
 {
 	struct queue_stats stats = { .notify = msg_event };
 	struct buf *msg;
-	char	 qid[QUEUE_ID_MAX];
-	const char *rcpt[1];
 	int	 status;
 
 	msg = buf_alloc(4096);
 	reply_build(ml, r, msg);
-	rcpt[0] = r->to;
-	status = queue_message(ml, db, msg->data, msg->len,
-	    ml_get(ml, "smtp_sender"), rcpt, 1, qid, why);
+	status = queue_send_one(ml, db, st, msg->data, msg->len, r->to,
+	    &stats, why);
 	msg = buf_free(msg);
-	if (status != 0)
-		return status;
-	return queue_deliver(ml, db, st, qid, &stats, why);
+	return status;
 }
 
 /* reply_rate - count a reply to addr today; *over past the limit */

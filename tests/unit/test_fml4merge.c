@@ -51,6 +51,7 @@ static const struct fixture fixtures[] = {
 	{ .dir = "odd", .ml = "odd" },
 	{ .dir = "free", .ml = "free" },
 	{ .dir = "fml8site/tagged", .ml = "tagged" },
+	{ .dir = "fml8site/named", .ml = "named" },
 	{ .dir = "plain8", .ml = "plain8" },
 };
 
