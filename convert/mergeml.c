@@ -407,7 +407,7 @@ static int
 mm_read_seq(struct mm *m, const char *path, struct buf *why)
 {
 	char	 text[64] = "";
-	char	*end;
+	char	*end, *p;
 	FILE	*fp;
 
 	m->seq = 0;
@@ -420,13 +420,14 @@ mm_read_seq(struct mm *m, const char *path, struct buf *why)
 	if (fgets(text, sizeof(text), fp) == NULL)
 		text[0] = '\0';
 	fclose(fp);
-	text[strcspn(text, "\r\n \t")] = '\0';
-	if (text[0] == '\0')
+	p = text + strspn(text, " \t");
+	p[strcspn(p, "\r\n \t")] = '\0';
+	if (p[0] == '\0')
 		return 0;
 	errno = 0;
-	m->seq = strtol(text, &end, 10);
+	m->seq = strtol(p, &end, 10);
 	if (*end != '\0' || errno != 0 || m->seq < 0) {
-		BUF_WHY(why, "%s: not a number: \"%s\"", path, text);
+		BUF_WHY(why, "%s: not a number: \"%s\"", path, p);
 		return EX_DATAERR;
 	}
 	return 0;
@@ -1123,6 +1124,8 @@ mm_read_fml4(struct mm *m, struct buf *why)
 	path = mm_path(m, "SEQUENCE_FILE", "seq");
 	status = mm_read_seq(m, path, why);
 	free(path);
+	if (status != 0)
+		return status;
 	m->spool_dir = mm_path(m, "SPOOL_DIR", "spool");
 	m->summary = mm_path(m, "SUMMARY_FILE", "summary");
 	m->log = mm_path(m, "LOGFILE", "log");
@@ -1489,7 +1492,8 @@ mm_spool(struct mm *m, struct ml *ml, struct buf *why)
 		goto out;
 	}
 	while (status == 0 && (de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    de->d_name[0] == '0')
 			continue;
 		n = strtol(de->d_name, &end, 10);
 		if (*end != '\0' || n <= 0)
@@ -1543,6 +1547,7 @@ mm_spool_count(struct mm *m)
 		return;
 	while ((de = readdir(d)) != NULL)
 		if (isdigit((unsigned char)de->d_name[0]) &&
+		    de->d_name[0] != '0' &&
 		    strtol(de->d_name, &end, 10) > 0 && *end == '\0')
 			m->narticles++;
 	closedir(d);

@@ -32,6 +32,11 @@
  *	A report naming nobody falls back to a bare mailbox name on a line
  *	of its own (qualified with the reporting host's domain), the
  *	returned message's recipient, then X-Loop and Return-Path.
+ *	A report without DSN fields that is marked as an auto-reply
+ *	(Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond) and is
+ *	not from MAILER-DAEMON or postmaster, or that is a warning that
+ *	delivery is still being tried ("will be retried", "not yet been
+ *	delivered", ...), gives nothing, even to a VERP address.
  * DIAGNOSTICS
  *	bounce_parse() never fails on content: unreadable parts are
  *	skipped.
@@ -103,6 +108,16 @@ static const char *const bounce_soft_words[] = {
 	"disk full", "insufficient", "local limit", "size limit",
 	"容量", "制限", "超過", "越え", "超え",
 	"一杯", "満杯", "割当て",
+	NULL
+};
+
+/* Words of a warning that delivery is still being tried. */
+static const char *const bounce_delay_words[] = {
+	"warning only", "warning message only", "will be retried",
+	"will keep trying", "not yet been delivered",
+	"delivery attempts will continue", "still being retried",
+	"delayed mail", "delivery delayed", "(delay)",
+	"warning: could not send",
 	NULL
 };
 
@@ -1075,6 +1090,25 @@ bounce_verp_apply(struct bounce_ctx *c, struct bounce *b)
 		bounce_add(b, xstrdup(b->verp), st, kind);
 }
 
+/* bounce_autoreply - is the report a person's auto-reply: marked as
+ * one (RFC 3834 auto-replied, X-Autoreply, X-Autorespond) and not
+ * from a mail system's address */
+static int
+bounce_autoreply(GMimeMessage *m, const char *from)
+{
+	const char *v;
+
+	if (from != NULL && (strncasecmp(from, "mailer-daemon", 13) == 0 ||
+	    strncasecmp(from, "postmaster", 10) == 0))
+		return 0;
+	v = g_mime_object_get_header(GMIME_OBJECT(m), "Auto-Submitted");
+	if (v != NULL && strcasestr(v, "auto-replied") != NULL)
+		return 1;
+	return g_mime_object_get_header(GMIME_OBJECT(m), "X-Autoreply") !=
+	    NULL || g_mime_object_get_header(GMIME_OBJECT(m),
+	    "X-Autorespond") != NULL;
+}
+
 /* bounce_parse - find the failed recipients of a report */
 void
 bounce_parse(const char *raw, size_t len, const char *envrcpt,
@@ -1091,6 +1125,7 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 	GMimeMessage *m = NULL;
 	const char *body;
 	size_t	 blen;
+	int	 quiet = 0;	/* an auto-reply or a delay warning */
 
 	bounce_init(b);
 	bounce_verp(envrcpt, &b->verp);
@@ -1115,6 +1150,7 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 		if (g_mime_message_get_subject(m) != NULL)
 			c.subject = xstrdup(g_mime_message_get_subject(m));
 		bounce_walk(&c, g_mime_message_get_mime_part(m), 0);
+		quiet = bounce_autoreply(m, c.from);
 	}
 	if (m == NULL || c.parts == 0 || (c.notice->len == 0 &&
 	    c.dsn->len == 0)) {
@@ -1123,14 +1159,18 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 		bounce_text(c.notice, body, blen, NULL);
 	}
 	bounce_cut(&c);
+	if (bounce_has_word(c.notice->data, bounce_delay_words) ||
+	    (c.subject != NULL && bounce_has_word(c.subject,
+	    bounce_delay_words)))
+		quiet = 1;
 
 	/* DSN fields, else the text. */
 	if (bounce_dsn(&c, b, c.dsn->data) > 0 ||
 	    bounce_dsn(&c, b, c.notice->data) > 0)
 		b->dsn = 1;
-	else
+	else if (!quiet)
 		bounce_scan(&c, b);
-	if (b->verp != NULL)
+	if (b->verp != NULL && (b->dsn || !quiet))
 		bounce_verp_apply(&c, b);
 
 	if (m != NULL)

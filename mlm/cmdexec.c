@@ -991,9 +991,6 @@ cmdexec_mail(struct ml *ml, struct post *post, const struct cmdparse *r,
 		cx_clear(&x);
 		return over ? 0 : EX_TEMPFAIL;
 	}
-	if (confirm_expire(x.db, cfg_long(ml->cfg, "confirm_lifetime", 14) *
-	    86400, &expired, why) == 0 && expired > 0)
-		msg_info("%ld confirmation codes expired", expired);
 	if (moderate_expire(ml, x.db, cfg_long(ml->cfg,
 	    "isolated_queue_lifetime", 14) * 86400, &expired, why) == 0 &&
 	    expired > 0)
@@ -1002,6 +999,9 @@ cmdexec_mail(struct ml *ml, struct post *post, const struct cmdparse *r,
 	x.out = buf_alloc(4096);
 	cx_run(&x);
 	cx_reply(&x);
+	if (confirm_expire(x.db, cfg_long(ml->cfg, "confirm_lifetime", 14) *
+	    86400, &expired, why) == 0 && expired > 0)
+		msg_info("%ld confirmation codes expired", expired);
 	if (x.tempfail)
 		msg_warn("command mail from %s: some commands failed for "
 		    "now; the sender was told", x.sender);

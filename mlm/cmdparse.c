@@ -14,7 +14,8 @@
  *	   head, style and script are not text, entities decoded).
  *	3. CR LF and LF end lines. A line that is exactly "--" or "-- "
  *	   starts the signature, which is not read. Full-width ASCII
- *	   forms become ASCII, blanks around the line are removed, blank
+ *	   forms become ASCII, U+3000 and U+00A0 a space, U+FEFF is
+ *	   dropped; blanks around the line are removed, blank
  *	   lines and lines starting with '>' are skipped.
  *	4. At most max_lines lines are read; the rest is not.
  *	5. A leading '#' is dropped; the verb is matched without regard
@@ -368,7 +369,7 @@ cmdparse_html_text(const char *s, size_t len, struct buf *out)
 	}
 }
 
-/* cmdparse_ascii - full-width ASCII forms and U+3000 as ASCII */
+/* cmdparse_ascii - full-width forms, U+3000, U+00A0 as ASCII; no BOM */
 void
 cmdparse_ascii(const char *s, struct buf *out)
 {
@@ -386,6 +387,11 @@ cmdparse_ascii(const char *s, struct buf *out)
 			p += 3;
 		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
 			buf_putc(out, ' ');
+			p += 3;
+		} else if (p[0] == 0xc2 && p[1] == 0xa0) {
+			buf_putc(out, ' ');
+			p += 2;
+		} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
 			p += 3;
 		} else {
 			buf_putc(out, *p++);
@@ -645,9 +651,10 @@ cmdparse_lines(struct buf *text, size_t max, struct cmdparse *r)
 		t = line + strlen(line);
 		if (t > line && t[-1] == '\r')
 			*--t = '\0';
-		if (strcmp(line, "--") == 0 || strcmp(line, "-- ") == 0)
-			break;
 		cmdparse_ascii(line, ascii);
+		if (strcmp(ascii->data, "--") == 0 ||
+		    strcmp(ascii->data, "-- ") == 0)
+			break;
 		t = cmdparse_trim(ascii->data);
 		if (*t == '\0' || *t == '>')
 			continue;

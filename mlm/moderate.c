@@ -222,6 +222,18 @@ moderate_reply_to(struct ml *ml, const char *tok)
 	    delim, tok, at);
 }
 
+/* moderate_set_subject - $moderated_subject, RFC 2047 words decoded */
+static void
+moderate_set_subject(struct ml *ml, const char *raw)
+{
+	char	*text = g_mime_utils_header_decode_text(NULL, raw ? raw : "");
+	gchar	*valid = g_utf8_make_valid(text, -1);
+
+	reply_set_var(ml, "moderated_subject", valid);
+	g_free(valid);
+	g_free(text);
+}
+
 /* moderate_forward - hold a post and send it to the moderators */
 int
 moderate_forward(struct ml *ml, struct db *db, struct store *st,
@@ -257,7 +269,7 @@ moderate_forward(struct ml *ml, struct db *db, struct store *st,
 	reply_set_var(ml, "confirm_command", cmd);
 	reply_set_var(ml, "moderated_id", id);
 	reply_set_var(ml, "moderated_from", from ? from : "");
-	reply_set_var(ml, "moderated_subject", subject ? subject : "");
+	moderate_set_subject(ml, subject);
 	reply_template(ml, lang, "moderation", text);
 	buf_append(post, raw, len);
 	for (i = 0; i < m.n; i++) {
@@ -330,7 +342,7 @@ moderate_reject(struct ml *ml, struct db *db, struct store *st,
 			.nparts = 1,
 		};
 
-		reply_set_var(ml, "moderated_subject", e.subject);
+		moderate_set_subject(ml, e.subject);
 		reply_template(ml, lang, "rejection", text);
 		subj = xasprintf(strcmp(lang, "ja") == 0 ?
 		    "%s への投稿は承認されませんでした" :

@@ -6,6 +6,8 @@
 # forged unsubscribe change nothing; an HTML-only mail and a mail with
 # a signature are read as a person reads them; an autoresponder gets no
 # answer; "get 1-3" returns three articles; alice leaves the same way.
+# A huge line and an admin password are not repeated in an answer, and
+# a code older than confirm_lifetime is answered as expired.
 #
 # usage: t90-command.sh PREFIX
 
@@ -181,4 +183,45 @@ check "the goodbye came" \
     test -n "$(find_mail alice@example.net '^Subject: Goodbye')"
 check "alice is no longer a member" \
     not_member alice@example.net
+
+# a huge line and an admin password with blanks are not sent back
+{
+	head -c 5000 /dev/zero | tr '\0' x
+	printf '\nadmin pass correct horse battery staple now\n'
+} | cmd_mail carol@example.net "long" > "$T/l1"
+pf_send "$PF" "$T/l1" carol@example.net "$CTL"
+wait_for carol@example.net 3 "the mail with a huge line was answered"
+long=$(pf_messages "$PF" carol@example.net | tail -n 1)
+check "no line of the answer is longer than 998 bytes" \
+    [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' \
+    "$long")" -le 998 ]
+check "the password is not in the answer" \
+    sh -c "! grep -q 'battery' '$long'"
+
+# a code older than confirm_lifetime is called expired
+printf 'subscribe\n' | cmd_mail dave@example.net "join" > "$T/d1"
+pf_send "$PF" "$T/d1" dave@example.net "$CTL"
+wait_for dave@example.net 2 "dave got a confirmation request"
+req=$(find_mail dave@example.net '^Subject: confirm subscribe ')
+tok=$(header "$req" Subject | awk '{print $3}')
+if command -v mdb_dump >/dev/null 2>&1 && command -v mdb_load >/dev/null 2>&1
+then
+	pf_wait_queue "$PF" 30
+	as_owner mdb_dump -p -s confirm "$MLD/var/db" |
+	    sed -E 's/^ [0-9]{10}\\09/ 1000000000\\09/' > "$T/confirm.dump"
+	check "the code was made old" \
+	    as_owner mdb_load -s confirm -f "$T/confirm.dump" "$MLD/var/db" \
+	    2>/dev/null
+	printf 'ok\n' | cmd_mail dave@example.net "Re: confirm subscribe $tok" \
+	    > "$T/d2"
+	pf_send "$PF" "$T/d2" dave@example.net "$CTL"
+	wait_for dave@example.net 3 "the old code got an answer"
+	old=$(find_mail dave@example.net '^Subject: Results')
+	check "the answer says the code has expired" \
+	    grep -q 'has expired' "$old"
+	check "dave was not subscribed by an old code" \
+	    not_member dave@example.net
+else
+	echo "# skip $T_NAME: an expired code needs mdb_dump and mdb_load"
+fi
 done_testing

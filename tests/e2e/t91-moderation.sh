@@ -6,7 +6,8 @@
 # post waits for carol, the moderator: her reply to the request
 # distributes the post, a reply saying "reject" refuses it and tells
 # the sender. Then posts held in the quarantine are listed, approved
-# and discarded with makefml.
+# and discarded with makefml. The request shows an encoded Subject
+# decoded.
 #
 # usage: t91-moderation.sh PREFIX
 
@@ -111,4 +112,21 @@ check "the quarantine is empty" \
 wait_all 2 30 alice@example.net
 check "alice got the approved post" \
     [ "$(pf_count "$PF" alice@example.net)" -eq 2 ]
+
+# the moderator reads an encoded Subject decoded
+before=$(pf_count "$PF" carol@example.net)
+e2e_mail bob@example.net ml@example.org "=?UTF-8?B?Y2Fmw6kgbmV3cw==?=" \
+    "m5.$$@example.net" > "$T/p5"
+pf_send "$PF" "$T/p5" bob@example.net ml@example.org
+pf_wait_mail "$PF" carol@example.net $((before + 1)) 30
+req=$(grep -l 'm5\.'"$$"'@example\.net' $(pf_messages "$PF" \
+    carol@example.net) | tail -n 1)
+check "the request shows the Subject decoded" [ "$(python3 - "$req" <<'PY'
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+t = next(p for p in m.walk() if p.get_content_type() == "text/plain")
+print("Subject: caf\u00e9 news" in t.get_payload(decode=True).decode(
+    t.get_content_charset() or "ascii", "replace"))
+PY
+)" = True ]
 done_testing

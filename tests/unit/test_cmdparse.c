@@ -84,6 +84,16 @@ static const struct tcase cases[] = {
 	  "\xef\xbc\x8d\xef\xbc\x92\n\xe3\x81\x82\n",
 	  .envelope = "ann@example.com",
 	  .want = "get 1-2 | unknown \xe3\x81\x82 | reply: yes" },
+	{ .name = "no-break spaces and a byte order mark",
+	  .mail = HEAD MIME "Content-Type: text/plain; charset=UTF-8\n"
+	  "Content-Transfer-Encoding: 8bit\n\n"
+	  "\xef\xbb\xbfhelp\xc2\xa0\n\xc2\xa0get\xc2\xa0" "3\n",
+	  .envelope = "ann@example.com",
+	  .want = "help | get 3 | reply: yes" },
+	{ .name = "a signature separator with a no-break space",
+	  .mail = HEAD MIME "Content-Type: text/plain; charset=UTF-8\n"
+	  "Content-Transfer-Encoding: 8bit\n\nguide\n--\xc2\xa0\nbye\n",
+	  .envelope = "ann@example.com", .want = "guide | reply: yes" },
 	{ .name = "base64 body",
 	  .mail = HEAD MIME "Content-Type: text/plain; charset=us-ascii\n"
 	  "Content-Transfer-Encoding: base64\n\naGVscApvbgo=\n",

@@ -624,6 +624,67 @@ test_refusals(void)
 	free(home);
 }
 
+/* test_seq_spool - seq with leading space; only bare numbers are articles */
+static void
+test_seq_spool(void)
+{
+	struct buf *why = buf_alloc(64);
+	struct ml *ml = NULL;
+	char	*dir = xasprintf("%s/seqsp-src", root), *p, *q;
+	char	*out = xasprintf("%s/out.seqsp", root);
+	char	*argv[] = { "seqsp", dir, NULL };
+	long	 seq = -1;
+
+	mkdir(dir, 0755);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/config.ph", dir);
+	write_file(p, "$MAIL_LIST = \"seqsp\\@example.org\";\n1;\n");
+	free(p);
+	p = xasprintf("%s/seq", dir);
+	write_file(p, " 7\n");
+	free(p);
+	p = xasprintf("%s/spool/5", dir);
+	write_file(p, "five\n");
+	free(p);
+	p = xasprintf("%s/spool/07", dir);
+	write_file(p, "not article 7\n");
+	free(p);
+
+	CHECK(quiet_convert(2, argv, out) == 0, "list with \" 7\" in seq");
+	if (ml_open(site, "seqsp", &ml, why) == 0) {
+		spool_seq_read(ml, &seq, why);
+		CHECK(seq == 7, "seq \" 7\" is 7, as Perl reads it (got %ld)",
+		    seq);
+		p = spool_path(ml, 5);
+		q = read_file(p);
+		CHECK(q != NULL && strcmp(q, "five\n") == 0, "spool/5 copied");
+		free(q);
+		free(p);
+		p = spool_path(ml, 7);
+		CHECK(access(p, F_OK) != 0, "spool/07 is not taken as "
+		    "article 7");
+		free(p);
+	} else {
+		CHECK(0, "open seqsp: %s", why->data);
+	}
+	ml = ml_free(ml);
+
+	p = xasprintf("%s/seq", dir);
+	write_file(p, "12abc\n");
+	free(p);
+	argv[0] = "seqbad";
+	CHECK(quiet_convert(2, argv, out) != 0, "a seq that is not a number "
+	    "is refused");
+	CHECK(ml_open(site, "seqbad", &ml, why) != 0, "no list is made "
+	    "from it");
+	ml = ml_free(ml);
+	free(dir);
+	free(out);
+	why = buf_free(why);
+}
+
 /* test_tags - every tag form on a small list */
 static void
 test_tags(void)
@@ -695,6 +756,7 @@ run(void)
 	test_all();
 	test_site_files();
 	test_refusals();
+	test_seq_spool();
 	test_tags();
 	site = site_free(site);
 	why = buf_free(why);
