@@ -79,9 +79,9 @@ with open(d + "/members", "w") as m, open(d + "/actives", "w") as a:
             a.write(addr + " s=skip\n")
         elif i % 90 == 0:
             a.write("#\t" + addr + "\n")
-        elif i % 400 == 0:
+        elif i % 401 == 0:
             a.write("##BYE " + addr + "\n")
-        elif i % 500 == 0:
+        elif i % 503 == 0:
             a.write(addr.upper() + "   # old spelling\n")
         else:
             a.write(addr + "\n")
@@ -92,6 +92,12 @@ for k in range(12246, 12346):
         f.write("From: a@example.org\nSubject: [Big:%05d] x\n\n%s\n"
                 % (k, "body line\n" * 40))
 EOF
+for form in ' m=3u$' ' s=skip$' '^#	' '^##BYE ' '# old spelling$'; do
+	if ! grep -q "$form" "$T/fml4/big/actives"; then
+		echo "bench: actives has no line matching \"$form\"" >&2
+		exit 1
+	fi
+done
 chmod -R a+rX "$T/fml4"
 
 times=

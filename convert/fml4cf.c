@@ -310,6 +310,25 @@ fml4cf_interp(struct fml4cf_p *p, struct buf *out, int line)
 	name = buf_free(name);
 }
 
+/* fml4cf_number - up to max digits in base 16 or 8, as a byte */
+static int
+fml4cf_number(struct fml4cf_p *p, int base, int max)
+{
+	int	 c, v = 0, k;
+
+	for (k = 0; k < max; k++) {
+		c = fml4cf_peek(p, 0);
+		if (c >= '0' && c <= (base == 8 ? '7' : '9'))
+			v = v * base + (c - '0');
+		else if (base == 16 && isxdigit(c))
+			v = v * base + (tolower(c) - 'a' + 10);
+		else
+			break;
+		fml4cf_next(p);
+	}
+	return v & 0xff;
+}
+
 /* fml4cf_quoted - read a string up to close; 0 if it does not end */
 static int
 fml4cf_quoted(struct fml4cf_p *p, int open, int interp, struct buf *out,
@@ -341,6 +360,30 @@ fml4cf_quoted(struct fml4cf_p *p, int open, int interp, struct buf *out,
 				break;
 			case 'e':
 				buf_putc(out, 0x1b);
+				break;
+			case 'r':
+				buf_putc(out, '\r');
+				break;
+			case 'f':
+				buf_putc(out, '\f');
+				break;
+			case 'a':
+				buf_putc(out, 0x07);
+				break;
+			case 'x':
+				buf_putc(out, fml4cf_number(p, 16, 2));
+				break;
+			case '0': case '1': case '2': case '3':
+			case '4': case '5': case '6': case '7':
+				p->i--;
+				buf_putc(out, fml4cf_number(p, 8, 3));
+				break;
+			case 'U': case 'L': case 'u': case 'l':
+			case 'Q': case 'E':
+				fml4cf_note(p, line, "case escape \\%s in a "
+				    "string is left out", d == 'U' ? "U" :
+				    d == 'L' ? "L" : d == 'u' ? "u" : d == 'l' ?
+				    "l" : d == 'Q' ? "Q" : "E");
 				break;
 			case '\r':
 				break;

@@ -16,7 +16,9 @@
  *	members (switched-off "#" entries included) plus members-admin;
  *	the delivery list is actives, or members in auto_regist mode.
  *	Entries with m= become digest recipients, s= skip members, "#"
- *	entries of the delivery list are switched off. Every setting is
+ *	entries of the delivery list are switched off; an address that
+ *	also has a plain delivery line gets each post, as in fml4. A seq
+ *	that is not a number is refused. Every setting is
  *	either translated, equal to what mlm does anyway, or named in the
  *	report with its file and line.
  *
@@ -86,6 +88,7 @@ struct mm_addr {
 	unsigned flags;
 	char	*digest;
 	int	 case_dup;		/* seen spelled otherwise */
+	int	 plain;			/* a plain delivery line */
 };
 
 /* One conversion. */
@@ -265,6 +268,8 @@ mm_add(struct mm *m, const char *addr, unsigned flags, const char *digest,
 		}
 	}
 	a->flags |= flags;
+	if (a->plain)
+		a->flags &= ~(STORE_OFF | STORE_SKIP | STORE_DIGEST);
 	if (digest != NULL && a->digest == NULL)
 		a->digest = xstrdup(*digest != '\0' ? digest : "0");
 }
@@ -292,6 +297,7 @@ static void
 mm_entry(struct mm *m, const struct fml4members_entry *e, int what,
     const char *where)
 {
+	struct mm_addr *a;
 	unsigned flags = 0;
 	int	 deliver = what == 'r' || (what == 'm' && m->auto_regist);
 
@@ -357,6 +363,13 @@ mm_entry(struct mm *m, const struct fml4members_entry *e, int what,
 	}
 	mm_add(m, e->addr, flags, deliver && e->has_digest ? e->digest :
 	    NULL, where);
+
+	/* fml4 delivers each post to an address with one plain line. */
+	if (deliver && e->kind == FML4M_ACTIVE && !e->skip &&
+	    !e->has_digest && (a = mm_find(m, e->addr)) != NULL) {
+		a->plain = 1;
+		a->flags &= ~(STORE_OFF | STORE_SKIP | STORE_DIGEST);
+	}
 }
 
 /* mm_read_list - feed every line of an old list file to mm_entry */
@@ -592,6 +605,7 @@ mm_policy(struct mm *m)
 	struct fml4cf *cf = m->cf;
 	const struct fml4cf_var *pv = fml4cf_find(cf, "PERMIT_POST_FROM");
 	const struct fml4cf_var *hv = fml4cf_find(cf, "REJECT_POST_HANDLER");
+	const struct fml4cf_var *cv;
 	const char *permit = pv != NULL ? pv->value : "members_only";
 	const char *handler = hv != NULL ? hv->value : "reject";
 	const char *rule, *last = "reject";
@@ -611,6 +625,13 @@ mm_policy(struct mm *m)
 		    mm_handler_auto(handler) ? "a post from a non-member "
 		    "starts no subscription in mlm: it is rejected" :
 		    "unknown handler: rejected");
+	if (hv == NULL && (cv = fml4cf_find(cf, "ML_MEMBER_CHECK")) != NULL &&
+	    !mm_is_true(cv->value) && fml4cf_get(cf, "CFVersion") != NULL &&
+	    strtod(fml4cf_get(cf, "CFVersion"), NULL) < 3)
+		mm_unconv(m, cv->origin, "ML_MEMBER_CHECK", cv->value,
+		    "CFVersion below 3: automatic registration; a post from "
+		    "a non-member starts no subscription in mlm: it is "
+		    "rejected");
 	if (rule == NULL) {
 		last = "isolate";
 		mm_unconv(m, pv->origin, "PERMIT_POST_FROM", permit,
@@ -792,6 +813,13 @@ mm_in(const char *v, const char *set)
 	}
 }
 
+/* mm_one_line - is the value fit for one config.cf line? */
+static int
+mm_one_line(const char *v)
+{
+	return strpbrk(v, "\r\n$") == NULL;
+}
+
 /* mm_var_setting - "name = value" from one fml4 variable */
 static void
 mm_var_setting(struct mm *m, const char *var, const char *fmt,
@@ -802,18 +830,16 @@ mm_var_setting(struct mm *m, const char *var, const char *fmt,
 
 	if (v == NULL)
 		return;
+	if (!mm_one_line(value != NULL ? value : v->value)) {
+		mm_unconv(m, v->origin, v->name, v->value, "a line break or "
+		    "\"$\" cannot be written to config.cf");
+		return;
+	}
 	o = mm_origin(v);
 	line = xasprintf(fmt, value != NULL ? value : v->value);
 	mm_setting(m, o, line);
 	free(o);
 	free(line);
-}
-
-/* mm_one_line - is the value fit for one config.cf line? */
-static int
-mm_one_line(const char *v)
-{
-	return strpbrk(v, "\r\n$") == NULL;
 }
 
 /* mm_settings - translate the fml4 variables; report the others */
@@ -896,9 +922,7 @@ mm_settings(struct mm *m)
 		for (p = t; *p != '\0'; p++)
 			if (*p == '|')
 				*p = ' ';
-		if (mm_one_line(t))
-			mm_var_setting(m, v->name, "unsafe_header_fields += %s",
-			    t);
+		mm_var_setting(m, v->name, "unsafe_header_fields += %s", t);
 		free(t);
 	}
 	if ((v = fml4cf_find(cf, "ADDR_CHECK_MAX")) != NULL &&
@@ -1380,8 +1404,9 @@ mm_store(struct mm *m, struct ml *ml, struct buf *why)
 		else if (rc != STORE_UNCHANGED)
 			break;
 		rc = 0;
-		if (a->digest != NULL && (rc = store_set_attr(st, a->addr, 0,
-		    0, a->digest, why)) == STORE_UNCHANGED)
+		if (a->digest != NULL && (a->flags & STORE_DIGEST) &&
+		    (rc = store_set_attr(st, a->addr, 0, 0, a->digest,
+		    why)) == STORE_UNCHANGED)
 			rc = 0;
 		if (rc != 0)
 			break;

@@ -19,16 +19,19 @@
  *	DSN: each per-recipient block gives one recipient, the
  *	Original-Recipient when present, else the Final-Recipient.
  *	"Action: failed" with a 5.x.x status is hard, with 4.x.x soft;
- *	other actions are no failure.
+ *	other actions are no failure. The \x{HEX} escapes of an
+ *	"utf-8;" address (RFC 6533) are decoded.
  *
  *	Other reports: the notice text is cut where the returned message
  *	begins (the usual "message follows" lines). When the text or the
  *	Subject says that something was not delivered, every address in
- *	it (except the excluded ones) is a failed recipient. Its kind
+ *	it (except the excluded ones, and the returned message's sender
+ *	when others are named too) is a failed recipient. Its kind
  *	comes from the lines about it, else from the whole notice: an
  *	enhanced status code, then wording of a temporary cause (full
  *	mailbox, quota, timeout, try again, in English and Japanese), then
- *	an SMTP reply code; a failure that gives no reason is hard.
+ *	an SMTP reply code; a failure that gives no reason is hard, a full
+ *	mailbox (X.2.2) soft.
  *	A report naming nobody falls back to a bare mailbox name on a line
  *	of its own (qualified with the reporting host's domain), the
  *	returned message's recipient, then X-Loop and Return-Path.
@@ -676,7 +679,8 @@ bounce_smtp_code(const char *text)
 	return 0;
 }
 
-/* bounce_classify - kind and status from text; 0: no signal */
+/* bounce_classify - kind and status from text; 0: no signal. A full
+ * mailbox (X.2.2) is soft: only a DSN's Status makes it hard */
 static int
 bounce_classify(const char *text, char *status, size_t size, int *kind)
 {
@@ -687,6 +691,8 @@ bounce_classify(const char *text, char *status, size_t size, int *kind)
 		snprintf(status, size, "%s", code);
 		*kind = code[0] == '5' ? BOUNCE_HARD : code[0] == '4' ?
 		    BOUNCE_SOFT : BOUNCE_NONE;
+		if (strcmp(code + 1, ".2.2") == 0 && *kind == BOUNCE_HARD)
+			*kind = BOUNCE_SOFT;
 		return 1;
 	}
 	if (bounce_has_word(text, bounce_soft_words)) {
@@ -734,33 +740,85 @@ bounce_dsn_field(const char *block, size_t len, const char *name)
 	return NULL;
 }
 
-/* bounce_dsn_addr - the address of a "rfc822; addr" value */
+/* bounce_put_utf8 - append a code point in UTF-8 */
+static void
+bounce_put_utf8(struct buf *out, unsigned long cp)
+{
+	static const int lead[] = { 0x00, 0xc0, 0xe0, 0xf0 };
+	int	 n = cp < 0x80 ? 0 : cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
+
+	buf_putc(out, (int)(lead[n] | cp >> (6 * n)));
+	while (n-- > 0)
+		buf_putc(out, (int)(0x80 | (cp >> (6 * n) & 0x3f)));
+}
+
+/* bounce_unxtext - decode the \x{HEX} escapes of an RFC 6533
+ * utf-8-addr-xtext into UTF-8; other text is copied */
+static char *
+bounce_unxtext(const char *v)
+{
+	struct buf *out = buf_alloc(strlen(v) + 1);
+	unsigned long cp;
+	char	*end;
+
+	while (*v != '\0') {
+		if (v[0] == '\\' && v[1] == 'x' && v[2] == '{' &&
+		    isxdigit((unsigned char)v[3])) {
+			cp = strtoul(v + 3, &end, 16);
+			if (*end == '}' && end - v - 3 <= 6 && cp > 0 &&
+			    cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff)) {
+				bounce_put_utf8(out, cp);
+				v = end + 1;
+				continue;
+			}
+		}
+		buf_putc(out, *v++);
+	}
+	return buf_steal(out);
+}
+
+/* bounce_dsn_addr - the address of a "rfc822; addr" value (an
+ * "utf-8; addr" one is decoded) */
 static char *
 bounce_dsn_addr(const char *v)
 {
 	const char *p;
+	char	*dec, *addr;
 
 	if (v == NULL)
 		return NULL;
-	if ((p = strchr(v, ';')) != NULL)
-		v = p + 1;
-	return bounce_addr_clean(v, strlen(v));
+	if ((p = strchr(v, ';')) == NULL)
+		return bounce_addr_clean(v, strlen(v));
+	while (isspace((unsigned char)*v))
+		v++;
+	if ((size_t)(p - v) < 5 || strncasecmp(v, "utf-8", 5) != 0)
+		return bounce_addr_clean(p + 1, strlen(p + 1));
+	dec = bounce_unxtext(p + 1);
+	addr = bounce_addr_clean(dec, strlen(dec));
+	xfree(dec);
+	return addr;
 }
 
-/* bounce_orig_rcpt - the one recipient of the returned message */
+/* bounce_orig_addr - the first address of a field ("To:") of the
+ * returned message's header */
 static char *
-bounce_orig_rcpt(const struct bounce_ctx *c)
+bounce_orig_addr(const struct bounce_ctx *c, const char *field)
 {
-	const char *p = c->orig->data, *nl;
+	const char *p = c->orig->data, *nl, *lt;
 	char	*addr = NULL, *a;
+	size_t	 flen = strlen(field);
 
+	while (*p == '\n' || (p[0] == '\r' && p[1] == '\n'))
+		p += *p == '\n' ? 1 : 2;
 	while (*p != '\0') {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
 		if (nl == p || (nl == p + 1 && p[0] == '\r'))
 			break;
-		if (strncasecmp(p, "To:", 3) == 0) {
-			a = bounce_addr_clean(p + 3, (size_t)(nl - p - 3));
+		if (strncasecmp(p, field, flen) == 0) {
+			if ((lt = memchr(p, '<', (size_t)(nl - p))) == NULL)
+				lt = p + flen;
+			a = bounce_addr_clean(lt, (size_t)(nl - lt));
 			if (a != NULL && !bounce_excluded(c, a) &&
 			    addr == NULL) {
 				addr = a;
@@ -805,7 +863,7 @@ bounce_dsn_block(struct bounce_ctx *c, struct bounce *b, const char *blk,
 	/* The address the list sent to. */
 	if ((addr = bounce_dsn_addr(origr)) == NULL) {
 		addr = bounce_dsn_addr(final);
-		if ((o = bounce_orig_rcpt(c)) != NULL && (addr == NULL ||
+		if ((o = bounce_orig_addr(c, "To:")) != NULL && (addr == NULL ||
 		    (strcasecmp(o, addr) != 0 && bounce_subdomain(
 		    strrchr(addr, '@') + 1, strrchr(o, '@') + 1)))) {
 			xfree(addr);
@@ -968,9 +1026,23 @@ bounce_scan(struct bounce_ctx *c, struct bounce *b)
 		}
 		bounce_add(b, addr, "", BOUNCE_NONE);
 	}
+
+	/* The sender of the returned message, named beside others. */
+	if (b->nrcpt - first > 1 &&
+	    (addr = bounce_orig_addr(c, "From:")) != NULL) {
+		for (i = first; i < b->nrcpt; i++)
+			if (strcasecmp(b->rcpt[i].addr, addr) == 0) {
+				xfree(b->rcpt[i].addr);
+				memmove(b->rcpt + i, b->rcpt + i + 1,
+				    (b->nrcpt - i - 1) * sizeof(*b->rcpt));
+				b->nrcpt--;
+				break;
+			}
+		addr = xfree(addr);
+	}
 	if (b->nrcpt == first) {
 		if ((addr = bounce_bare(c)) == NULL &&
-		    (addr = bounce_orig_rcpt(c)) == NULL) {
+		    (addr = bounce_orig_addr(c, "To:")) == NULL) {
 			addr = bounce_addr_clean(c->xloop ? c->xloop : "",
 			    c->xloop ? strlen(c->xloop) : 0);
 			if (addr == NULL && c->retpath != NULL)

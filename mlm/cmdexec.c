@@ -25,6 +25,10 @@
  *	(command address, recipient delimiter, "confirm-CLASS-TOKEN").
  *	A mail to such an address confirms without any command in it.
  *
+ *	help, guide, objective, summary and members are answered once
+ *	per mail; a repetition is told to look above. Mail from one of
+ *	the list's own addresses (or owner-NAME...) is not answered.
+ *
  *	get sends at most command_get_limit articles and about
  *	command_get_size bytes of them per mail, as message/rfc822 parts.
  *	The admin password is checked with crypt(3) against
@@ -66,6 +70,12 @@
 #define CX_SUMMARY_MAX	(64 * 1024)
 #define CX_ECHO_MAX	200	/* bytes of a line repeated in the results */
 
+#define CX_SHOWN_HELP		0x01	/* texts given once per mail */
+#define CX_SHOWN_GUIDE		0x02
+#define CX_SHOWN_OBJECTIVE	0x04
+#define CX_SHOWN_SUMMARY	0x08
+#define CX_SHOWN_MEMBERS	0x10
+
 enum cx_text {
 	T_HEAD, T_DONE, T_ALREADY, T_CONFIRM_SENT, T_UNKNOWN,
 	T_TOKEN_UNKNOWN, T_TOKEN_EXPIRED, T_NOT_YOURS, T_DISABLED,
@@ -73,6 +83,7 @@ enum cx_text {
 	T_FAILED, T_SUBSCRIBED, T_UNSUBSCRIBED, T_CHADDR, T_ON, T_OFF,
 	T_ADMIN_DENIED, T_ADMIN_OK, T_APPROVED, T_REJECTED, T_IN_USE,
 	T_TOO_MANY, T_TAIL, T_SUBJECT, T_LAST, T_WELCOME, T_GOODBYE,
+	T_SHOWN,
 	T_NTEXTS
 };
 
@@ -140,6 +151,8 @@ static const char *cx_texts[T_NTEXTS][2] = {
 	    "最新の記事は %ld 番です。" },
 	[T_WELCOME] = { "Welcome to %s", "%s へようこそ" },
 	[T_GOODBYE] = { "Goodbye from %s", "%s から退会しました" },
+	[T_SHOWN] = { "Answered above already.",
+	    "すでに上で答えました。" },
 	[T_SUBJECT] = { "Results of your mail to %s",
 	    "%s からの返信" },
 };
@@ -165,6 +178,7 @@ struct cx {
 	size_t		 partbytes;
 	struct cx_confirm conf[CX_CONFIRM_MAX];
 	size_t		 nconf;
+	unsigned	 shown;		/* texts in the results already */
 	int		 admin;
 	int		 reject;
 	int		 tempfail;
@@ -190,6 +204,19 @@ cx_say(struct cx *x, enum cx_text t, ...)
 	buf_vprintf(x->out, cx_t(x, t), ap);
 	va_end(ap);
 	buf_putc(x->out, '\n');
+}
+
+/* cx_once - 1 the first time a text is asked for, else says so */
+static int
+cx_once(struct cx *x, unsigned bit)
+{
+	if (x->shown & bit) {
+		cx_say(x, T_SHOWN);
+		x->ok++;
+		return 0;
+	}
+	x->shown |= bit;
+	return 1;
 }
 
 /* cx_fail - a failure caused by the list's data: reported and kept */
@@ -566,9 +593,12 @@ cx_summary(struct cx *x)
 	const char *path = ml_get(x->ml, "summary_file");
 	char	 chunk[4096];
 	size_t	 n, start;
-	struct buf *b = buf_alloc(4096);
+	struct buf *b;
 	FILE	*fp;
 
+	if (!cx_once(x, CX_SHOWN_SUMMARY))
+		return;
+	b = buf_alloc(4096);
 	if ((fp = fopen(path, "r")) != NULL) {
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 			buf_append(b, chunk, n);
@@ -604,7 +634,7 @@ cx_members(struct cx *x)
 		x->failed++;
 		return;
 	}
-	if (!cx_need_member(x))
+	if (!cx_need_member(x) || !cx_once(x, CX_SHOWN_MEMBERS))
 		return;
 	if ((status = store_walk(x->st, NULL, cx_members_one, x->out,
 	    x->why)) != 0)
@@ -710,8 +740,11 @@ cx_one(struct cx *x, const struct cmdparse_item *it)
 
 	if (strcmp(v, "help") == 0 || strcmp(v, "guide") == 0 ||
 	    strcmp(v, "objective") == 0) {
-		cx_template(x, v);
-		x->ok++;
+		if (cx_once(x, v[0] == 'h' ? CX_SHOWN_HELP : v[0] == 'g' ?
+		    CX_SHOWN_GUIDE : CX_SHOWN_OBJECTIVE)) {
+			cx_template(x, v);
+			x->ok++;
+		}
 	} else if (strcmp(v, "subscribe") == 0)
 		cx_subscribe(x);
 	else if (strcmp(v, "confirm") == 0)
@@ -955,6 +988,25 @@ cx_clear(struct cx *x)
 	x->db = db_close(x->db);
 }
 
+/* cx_own_address - whether addr is one of the list's own addresses */
+static int
+cx_own_address(struct ml *ml, const char *addr)
+{
+	static const char *own[] = { "article_post_address",
+	    "command_mail_address", "request_mail_address",
+	    "error_mail_address" };
+	const char *v;
+	size_t	 i, n = strlen(ml->name);
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if ((v = ml_get(ml, own[i])) != NULL &&
+		    strcasecmp(v, addr) == 0)
+			return 1;
+	return strncasecmp(addr, "owner-", 6) == 0 &&
+	    strncasecmp(addr + 6, ml->name, n) == 0 &&
+	    (addr[6 + n] == '@' || addr[6 + n] == '-');
+}
+
 /* cmdexec_mail - carry out a command mail and answer it */
 int
 cmdexec_mail(struct ml *ml, struct post *post, const struct cmdparse *r,
@@ -972,6 +1024,11 @@ cmdexec_mail(struct ml *ml, struct post *post, const struct cmdparse *r,
 
 	if (x.sender == NULL || addr_valid(x.sender, NULL) != 0) {
 		msg_info("command mail not answered: no usable sender");
+		return 0;
+	}
+	if (cx_own_address(ml, x.sender)) {
+		msg_info("command mail from %s not answered: the list's own "
+		    "address", x.sender);
 		return 0;
 	}
 	if ((status = db_open(ml_get(ml, "db_dir"), (size_t)cfg_long(ml->cfg,

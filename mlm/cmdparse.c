@@ -11,7 +11,9 @@
  *	2. The text is the first text/plain part, decoded and converted
  *	   to UTF-8; without one, the first text/html part as a reader
  *	   sees it (tags removed, block elements and <br> end a line,
- *	   head, style and script are not text, entities decoded).
+ *	   head, style and script are not text, entities decoded,
+ *	   blanks at the start of a line dropped, each line inside a
+ *	   blockquote read as quoted).
  *	3. CR LF and LF end lines. A line that is exactly "--" or "-- "
  *	   starts the signature, which is not read. Full-width ASCII
  *	   forms become ASCII, U+3000 and U+00A0 a space, U+FEFF is
@@ -336,8 +338,9 @@ cmdparse_html_skip(const char *s, size_t len, size_t at, const char *name)
 void
 cmdparse_html_text(const char *s, size_t len, struct buf *out)
 {
-	char	 name[16];
+	char	 name[16], c;
 	size_t	 i = 0, n;
+	int	 quote = 0, bol;
 
 	while (i < len) {
 		if (s[i] == '<' && i + 3 < len && strncmp(s + i, "<!--", 4)
@@ -356,15 +359,29 @@ cmdparse_html_text(const char *s, size_t len, struct buf *out)
 			    strcmp(name, "style") == 0 ||
 			    strcmp(name, "script") == 0)
 				i = cmdparse_html_skip(s, len, i, name);
+			if (strcmp(name, "blockquote") == 0)
+				quote++;
+			else if (strcmp(name, "/blockquote") == 0 && quote > 0)
+				quote--;
 			if (cmdparse_html_block(name + (name[0] == '/')))
 				buf_putc(out, '\n');
-		} else if (s[i] == '&' &&
-		    (n = cmdparse_html_entity(s + i, len - i, out)) > 0) {
-			i += n;
 		} else {
-			buf_putc(out, s[i] == '\n' || s[i] == '\r' ||
-			    s[i] == '\t' ? ' ' : s[i]);
-			i++;
+			c = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' :
+			    s[i];
+			bol = out->len == 0 || out->data[out->len - 1] == '\n';
+			if (bol && c == ' ') {
+				i++;
+				continue;
+			}
+			if (bol && quote > 0)
+				buf_putc(out, '>');
+			if (c == '&' &&
+			    (n = cmdparse_html_entity(s + i, len - i, out)) > 0) {
+				i += n;
+			} else {
+				buf_putc(out, c);
+				i++;
+			}
 		}
 	}
 }

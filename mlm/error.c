@@ -31,8 +31,9 @@
  *	error_watch_event() is the queue's report function for the
  *	deliveries of distribute and makefml flushq: it logs each report
  *	like msg_event() and books a recipient that the MTA refused with
- *	a status saying the mailbox or address is bad (5.1.x, 5.2.1) as a
- *	hard failure, as if it had bounced; error_watch_close() then sends
+ *	a status saying the mailbox or address is bad (5.1.x, 5.2.1; not
+ *	5.1.7 and 5.1.8, which are about the sender) as a hard failure, as
+ *	if it had bounced; error_watch_close() then sends
  *	the day's summary when one is due.
  *
  *	The time is taken from MLM_NOW (seconds since the epoch) when it
@@ -408,7 +409,8 @@ error_watch_open(struct ml *ml, struct db *db, struct store *st)
 }
 
 /* error_watch_event - queue report: log it; a refusal that says the
- * mailbox or address is bad (5.1.x, 5.2.1) is a hard failure */
+ * mailbox or address is bad (5.1.x but the sender's 5.1.7 and 5.1.8,
+ * 5.2.1) is a hard failure */
 void
 error_watch_event(void *arg, const char *event, const char *addr,
     const char *text)
@@ -422,7 +424,8 @@ error_watch_event(void *arg, const char *event, const char *addr,
 		return;
 	if (!bounce_status(text, f.status, sizeof(f.status)) ||
 	    (strncmp(f.status, "5.1.", 4) != 0 &&
-	    strcmp(f.status, "5.2.1") != 0))
+	    strcmp(f.status, "5.2.1") != 0) ||
+	    strcmp(f.status, "5.1.7") == 0 || strcmp(f.status, "5.1.8") == 0)
 		return;
 	f.addr = (char *)addr;
 	w->r.now = bouncedb_now();

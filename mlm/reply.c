@@ -54,6 +54,25 @@ reply_lang_of(const char *tag, size_t n)
 	return NULL;
 }
 
+/* reply_first_text - the first text part, depth first, or NULL */
+static GMimeObject *
+reply_first_text(GMimeObject *obj, int depth)
+{
+	GMimeObject *found = NULL;
+	int	 i, n;
+
+	if (obj == NULL || depth > 32)
+		return NULL;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && found == NULL; i++)
+			found = reply_first_text(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), depth + 1);
+		return found;
+	}
+	return GMIME_IS_TEXT_PART(obj) ? obj : NULL;
+}
+
 /* reply_charset_lang - "ja" for a Japanese charset, else NULL */
 static const char *
 reply_charset_lang(GMimeMessage *mime)
@@ -68,8 +87,8 @@ reply_charset_lang(GMimeMessage *mime)
 
 	if (mime == NULL)
 		return NULL;
-	part = g_mime_message_get_body(mime);
-	if (part == NULL || !GMIME_IS_PART(part))
+	part = reply_first_text(g_mime_message_get_mime_part(mime), 0);
+	if (part == NULL)
 		return NULL;
 	cs = g_mime_object_get_content_type_parameter(part, "charset");
 	for (i = 0; cs != NULL && i < sizeof(ja) / sizeof(ja[0]); i++)
@@ -375,7 +394,7 @@ reply_send(struct ml *ml, struct db *db, struct store *st,
 	return status;
 }
 
-/* reply_rate - count a reply to addr today; *over past the limit */
+/* reply_rate - count a reply to addr today (+ext ignored); *over past it */
 int
 reply_rate(struct db *db, const char *addr, long limit, int *over,
     struct buf *why)
@@ -384,11 +403,15 @@ reply_rate(struct db *db, const char *addr, long limit, int *over,
 	MDB_val	 k, v;
 	char	 today[16], val[48], old[48];
 	char	*key = addr_key(addr);
+	char	*at = strrchr(key, '@');
+	char	*ext = strchr(key, '+');
 	time_t	 now = time(NULL);
 	long	 count = 0;
 	int	 rc, status;
 
 	*over = 0;
+	if (ext != NULL && at != NULL && ext < at)
+		memmove(ext, at, strlen(at) + 1);
 	strftime(today, sizeof(today), "%Y%m%d", localtime(&now));
 	if ((status = db_begin(db, 0, &txn, why)) != 0)
 		goto out;

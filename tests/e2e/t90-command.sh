@@ -6,8 +6,9 @@
 # forged unsubscribe change nothing; an HTML-only mail and a mail with
 # a signature are read as a person reads them; an autoresponder gets no
 # answer; "get 1-3" returns three articles; alice leaves the same way.
-# A huge line and an admin password are not repeated in an answer, and
-# a code older than confirm_lifetime is answered as expired.
+# A huge line, an admin password and a second help are not repeated in
+# an answer; mail From the list's own address gets no answer; a code
+# older than confirm_lifetime is answered as expired.
 #
 # usage: t90-command.sh PREFIX
 
@@ -184,10 +185,11 @@ check "the goodbye came" \
 check "alice is no longer a member" \
     not_member alice@example.net
 
-# a huge line and an admin password with blanks are not sent back
+# a huge line and an admin password with blanks are not sent back;
+# help asked for twice is sent once
 {
 	head -c 5000 /dev/zero | tr '\0' x
-	printf '\nadmin pass correct horse battery staple now\n'
+	printf '\nadmin pass correct horse battery staple now\nhelp\nHELP\n'
 } | cmd_mail carol@example.net "long" > "$T/l1"
 pf_send "$PF" "$T/l1" carol@example.net "$CTL"
 wait_for carol@example.net 3 "the mail with a huge line was answered"
@@ -197,6 +199,19 @@ check "no line of the answer is longer than 998 bytes" \
     "$long")" -le 998 ]
 check "the password is not in the answer" \
     sh -c "! grep -q 'battery' '$long'"
+check "the help text is in the answer once" \
+    [ "$(grep -c '^This is the command address' "$long")" -eq 1 ]
+
+# mail From the list's own address, or without a From, is not answered
+printf 'help\n' | cmd_mail ml@example.org "own" > "$T/o1"
+pf_send "$PF" "$T/o1" dave@example.net "$CTL"
+printf 'help\n' | cmd_mail 'undisclosed-recipients:;' "none" > "$T/o2"
+pf_send "$PF" "$T/o2" dave@example.net "$CTL"
+pf_wait_queue "$PF" 30
+check "mail From the list's address is not answered" \
+    grep -q "from ml@example.org not answered: the list's own" "$MLD/log"
+check "mail without a From is not answered" \
+    sh -c "! grep -q 'reply sent to owner-' '$MLD/log'"
 
 # a code older than confirm_lifetime is called expired
 printf 'subscribe\n' | cmd_mail dave@example.net "join" > "$T/d1"

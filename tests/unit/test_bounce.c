@@ -34,6 +34,10 @@ static const struct {
 	{ .file = "dsn-mixed", .envrcpt = ENV,
 	  .want = "frank@example.net\t4.4.1\tsoft\n"
 	    "heidi@example.com\t5.2.1\thard\n" },
+	{ .file = "dsn-utf8", .envrcpt = ENV,
+	  .want = "Dora@example.org\t5.1.1\thard\n"
+	    "\xc3\xb1o\xc3\xb1o@example.org\t5.1.1\thard\n"
+	    "\xe7\x94\xa8\xe6\x88\xb7@example.cn\t5.2.2\thard\n" },
 	{ .file = "dsn-no-boundary", .envrcpt = ENV,
 	  .want = "ivan@mail.example.jp\t4.2.2\tsoft\n" },
 	{ .file = "qmail", .envrcpt = ENV,
@@ -54,6 +58,8 @@ static const struct {
 	  .want = "amy@corp.example.com\t4.x.y\tsoft\n" },
 	{ .file = "jp-unknown", .envrcpt = ENV,
 	  .want = "chika@mail.example.jp\t5.x.y\thard\n" },
+	{ .file = "text-full-522", .envrcpt = ENV,
+	  .want = "fullone@example.net\t5.2.2\tsoft\n" },
 	{ .file = "jp-full", .envrcpt = ENV,
 	  .want = "daiki@isp.example.jp\t4.x.y\tsoft\n" },
 	{ .file = "jp-eucjp-raw", .envrcpt = ENV,

@@ -106,6 +106,15 @@ static const struct tcase cases[] = {
 	  "</html>\n", .envelope = "ann@example.com",
 	  .want = "get 1 | chaddr a@example.com b@example.com | unknown "
 	  "x&y | reply: yes" },
+	{ .name = "html with a signature on its own source line",
+	  .mail = HEAD MIME "Content-Type: text/html; charset=UTF-8\n\n"
+	  "<html>\n<body>\n<div>help</div>\n-- <br>\nbye\n</body></html>\n",
+	  .envelope = "ann@example.com", .want = "help | reply: yes" },
+	{ .name = "html blockquote is quoted text",
+	  .mail = HEAD MIME "Content-Type: text/html; charset=UTF-8\n\n"
+	  "<div>guide</div><blockquote><div>bye</div><blockquote>"
+	  "subscribe</blockquote>&#98;ye<br>off</blockquote><p>help</p>\n",
+	  .envelope = "ann@example.com", .want = "guide | help | reply: yes" },
 	{ .name = "attached message is not read",
 	  .mail = HEAD MIME "Content-Type: multipart/mixed; boundary=b\n\n"
 	  "subscribe\n--b\nContent-Type: message/rfc822\n\nFrom: x@example."

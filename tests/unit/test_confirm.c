@@ -16,6 +16,7 @@
 #include "check.h"
 #include "confirm.h"
 #include "db.h"
+#include "post.h"
 #include "reply.h"
 #include "site.h"
 #include "xmem.h"
@@ -78,6 +79,8 @@ test_rate(struct db *db)
 	}
 	CHECK(first_over == 10, "the eleventh reply is over (%d)",
 	    first_over);
+	CHECK(reply_rate(db, "ann+x1@example.com", 10, &over, why) == 0 &&
+	    over, "an address extension does not start a new count");
 	CHECK(reply_rate(db, "bob@example.com", 10, &over, why) == 0 &&
 	    !over, "another address has its own count");
 	CHECK(reply_rate(db, "ann@example.com", 0, &over, why) == 0 &&
@@ -156,6 +159,49 @@ test_build(void)
 	part = buf_free(part);
 }
 
+/* test_language - the reply's language from the mail */
+static void
+test_language(void)
+{
+	static const struct {
+		const char *name;
+		const char *mail;
+		const char *want;
+	} cases[] = {
+		{ "plain ASCII", "From: a@example.com\n\nhelp\n", "en" },
+		{ "ISO-2022-JP body", "From: a@example.com\nMIME-Version: 1.0"
+		  "\nContent-Type: text/plain; charset=ISO-2022-JP\n\nhelp\n",
+		  "ja" },
+		{ "ISO-2022-JP in multipart/alternative", "From: a@example.com"
+		  "\nMIME-Version: 1.0\nContent-Type: multipart/alternative; "
+		  "boundary=b\n\n--b\nContent-Type: text/plain; charset=ISO-"
+		  "2022-JP\n\nhelp\n--b\nContent-Type: text/html; charset=ISO-"
+		  "2022-JP\n\n<p>help</p>\n--b--\n", "ja" },
+		{ "Accept-Language first", "From: a@example.com\n"
+		  "Accept-Language: en-US, ja\nMIME-Version: 1.0\nContent-Type:"
+		  " text/plain; charset=ISO-2022-JP\n\nhelp\n", "en" },
+	};
+	struct ml ml = { .name = "ml", .domain = "example.org",
+	    .address = "ml@example.org", .home = "/nonexistent" };
+	struct buf *why = buf_alloc(64);
+	struct post p;
+	size_t	 i;
+
+	ml.cfg = cfg_new();
+	cfg_load_defaults(ml.cfg, why);
+	cfg_set(ml.cfg, "language", "auto");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		post_init(&p);
+		post_set(&p, cases[i].mail, strlen(cases[i].mail));
+		post_parse(&p);
+		CHECK_STR(reply_language(&ml, &p.hdr, p.mime), cases[i].want,
+		    "language: %s", cases[i].name);
+		post_clear(&p);
+	}
+	ml.cfg = cfg_free(ml.cfg);
+	why = buf_free(why);
+}
+
 int
 main(void)
 {
@@ -173,6 +219,7 @@ main(void)
 	test_tokens(db);
 	test_rate(db);
 	test_build();
+	test_language();
 	db = db_close(db);
 	cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)

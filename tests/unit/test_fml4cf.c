@@ -48,6 +48,11 @@ static const struct cfcase cases[] = {
 	  .var = "A", .want = "xy" },
 	{ .name = "escapes in double quotes", .text = "$A = \"a\\tb\\nc\";",
 	  .var = "A", .want = "a\tb\nc" },
+	{ .name = "hex, octal and control escapes",
+	  .text = "$A = \"\\x41\\101\\r\\f\\a-\\x7e\";", .var = "A",
+	  .want = "AA\r\f\a-~" },
+	{ .name = "case escape is a note", .text = "$A = \"\\Ux\";",
+	  .var = "A", .want = "x", .notes = 1, .note = "\\U" },
 	{ .name = "CRLF lines", .text = "$A = \"v\";\r\n$B = 2;\r\n1;\r\n",
 	  .var = "B", .want = "2", .final_true = 1 },
 	{ .name = "EUC-JP bytes kept", .text = "# \xa4\xa2\n"

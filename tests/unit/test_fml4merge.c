@@ -50,6 +50,8 @@ struct fixture {
 static const struct fixture fixtures[] = {
 	{ .dir = "odd", .ml = "odd" },
 	{ .dir = "free", .ml = "free" },
+	{ .dir = "dups", .ml = "dups" },
+	{ .dir = "cfv2", .ml = "cfv2" },
 	{ .dir = "fml8site/tagged", .ml = "tagged" },
 	{ .dir = "fml8site/named", .ml = "named" },
 	{ .dir = "plain8", .ml = "plain8" },
@@ -685,6 +687,46 @@ test_seq_spool(void)
 	why = buf_free(why);
 }
 
+/* test_one_line - a value with a line break or "$" is reported */
+static void
+test_one_line(void)
+{
+	struct buf *why = buf_alloc(64);
+	struct ml *ml = NULL;
+	char	*dir = xasprintf("%s/oneline-src", root), *p, *rep;
+	char	*out = xasprintf("%s/out.oneline", root);
+	char	*argv[] = { "oneline", dir, NULL };
+
+	mkdir(dir, 0755);
+	p = xasprintf("%s/config.ph", dir);
+	write_file(p, "$MAIL_LIST = \"oneline\\@example.org\";\n"
+	    "$MAINTAINER = \"adm\\@example.org\\nmaintainer = "
+	    "evil\\@example.org\";\n"
+	    "$SKIP_FIELDS = 'X-A|X-$B';\n1;\n");
+	free(p);
+
+	CHECK(quiet_convert(2, argv, out) == 0, "list with a two-line value");
+	if (ml_open(site, "oneline", &ml, why) == 0) {
+		CHECK(strstr(cfg_raw(ml->cfg, "maintainer"), "evil") == NULL,
+		    "a line break in $MAINTAINER adds no config.cf line");
+		CHECK(strstr(cfg_raw(ml->cfg, "unsafe_header_fields"),
+		    "X-A") == NULL, "a \"$\" in $SKIP_FIELDS is not written");
+		p = ml_path(ml, "mergeml.report");
+		rep = read_file(p);
+		CHECK(rep != NULL && strstr(rep, "config.ph:2: MAINTAINER") !=
+		    NULL && strstr(rep, "config.ph:3: SKIP_FIELDS") != NULL,
+		    "the report names both");
+		free(rep);
+		free(p);
+	} else {
+		CHECK(0, "open oneline: %s", why->data);
+	}
+	ml = ml_free(ml);
+	free(dir);
+	free(out);
+	why = buf_free(why);
+}
+
 /* test_tags - every tag form on a small list */
 static void
 test_tags(void)
@@ -757,6 +799,7 @@ run(void)
 	test_site_files();
 	test_refusals();
 	test_seq_spool();
+	test_one_line();
 	test_tags();
 	site = site_free(site);
 	why = buf_free(why);
