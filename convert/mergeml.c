@@ -1052,6 +1052,7 @@ mm_read_passwd(struct mm *m, const char *path, struct buf *why)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t	 cap = 0;
 	long	 no = 0;
+	int	 weak = 0;
 	FILE	*fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -1066,23 +1067,27 @@ mm_read_passwd(struct mm *m, const char *path, struct buf *why)
 		    *a == '#' || (h = strtok_r(NULL, " \t\r\n", &sp)) == NULL)
 			continue;
 		snprintf(where, sizeof(where), "etc/%s:%ld", base, no);
-		if (strncmp(h, "$6$", 3) == 0 && (c = crypt("", h)) != NULL &&
-		    strncmp(c, "$6$", 3) == 0) {
+		kind = strncmp(h, "$6$", 3) == 0 ? "a SHA-512 hash" :
+		    strncmp(h, "$1$", 3) == 0 ? "an MD5 hash" :
+		    h[0] == '$' ? "a hash" : "a DES crypt hash";
+		if ((c = crypt("", h)) != NULL && c[0] != '*' &&
+		    strlen(c) == strlen(h)) {
 			buf_printf(m->passwd, "%s %s\n", a, h);
+			if (strncmp(h, "$6$", 3) != 0)
+				weak++;
 			continue;
 		}
-		kind = strncmp(h, "$1$", 3) == 0 ? "an MD5 hash" :
-		    h[0] == '$' ? "a hash" : "a DES crypt hash";
-		snprintf(what, sizeof(what), "%s, not SHA-512 ($6$): set it "
-		    "again", kind);
+		snprintf(what, sizeof(what), "%s that crypt(3) cannot check "
+		    "here: set it again", kind);
 		mm_unconv(m, where, "admin password", a, what);
 	}
 	free(line);
 	fclose(fp);
 	if (no > 0)
-		buf_printf(m->done, "%s: admin passwords with a SHA-512 ($6$) "
-		    "hash are kept in etc/passwd-admin; others must be set "
-		    "again (mkpasswd -m sha-512)\n", base);
+		buf_printf(m->done, "%s: admin password hashes that crypt(3) "
+		    "can check are kept in etc/passwd-admin%s\n", base, weak ?
+		    "; some are DES or MD5 hashes, which are weak: set new "
+		    "ones (mkpasswd -m sha-512)" : "");
 	return 0;
 }
 

@@ -412,9 +412,12 @@ check_list(const char *name, const char *ml_name, const char *exp,
 		path = ml_path(ml, "etc/passwd-admin");
 		a = read_file(path);
 		free(path);
+		for (tok = want; (tok = strstr(tok, " | ")) != NULL; )
+			memmove(tok, "\n", 1), memmove(tok + 1, tok + 3,
+			    strlen(tok + 3) + 1);
 		got = xasprintf("%s\n", want);
 		CHECK(a != NULL && strcmp(a, got) == 0, "%s: etc/passwd-admin "
-		    "holds the SHA-512 hash only, once", name);
+		    "holds the hashes crypt(3) can check, once each", name);
 		free(got);
 		free(a);
 		free(want);
