@@ -8,8 +8,11 @@
  *	aliasgen_alias_block() gives a list's block for the aliases file:
  *	ML and ML-ctl go to the include files, ML-error too (bounces reach
  *	it because it is the envelope sender), ML-admin to the owner
- *	only, ML-request to ML-admin, and each of the three programs
- *	gets an owner- alias. In a virtual domain every key is name=domain
+ *	only, ML-request to ML-admin; ML and ML-error get an owner- alias.
+ *	ML-ctl gets none on purpose: with Postfix's owner_request_special
+ *	an owner-ML-ctl alias replaces the envelope sender of every
+ *	command mail, and the command program could no longer tell a
+ *	bounce (null sender) from a person. In a virtual domain every key is name=domain
  *	and aliasgen_virtual_block() maps each public address to that key
  *	at a domain Postfix delivers locally (aliasgen_local_domain()), so
  *	the tables work as written. No "domain anything" line is written:
@@ -214,7 +217,6 @@ aliasgen_alias_block(const struct aliasgen_list *ml, struct buf *out)
 	aliasgen_alias_line(ml, "owner-", "", "%s", ml->owner, out);
 	aliasgen_alias_line(ml, "", "-ctl", ":include:%s/include-ctl",
 	    ml->home, out);
-	aliasgen_alias_line(ml, "owner-", "-ctl", "%s", ml->owner, out);
 
 	aliasgen_key(ml, "", "-admin", t);
 	aliasgen_alias_line(ml, "", "-request", "%s", t->data, out);
@@ -269,7 +271,7 @@ aliasgen_keys(const struct aliasgen_list *ml, const char *kind)
 {
 	static const char *const akeys[][2] = {
 		{ "", "" }, { "owner-", "" }, { "", "-ctl" },
-		{ "owner-", "-ctl" }, { "", "-request" }, { "", "-admin" },
+		{ "", "-request" }, { "", "-admin" },
 		{ "", "-error" }, { "owner-", "-error" },
 	};
 	const size_t n = sizeof(akeys) / sizeof(akeys[0]);

@@ -36,8 +36,9 @@
  *	of its own (qualified with the reporting host's domain), the
  *	returned message's recipient, then X-Loop and Return-Path.
  *	A report without DSN fields that is marked as an auto-reply
- *	(Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond) and is
- *	not from MAILER-DAEMON or postmaster, or that is a warning that
+ *	(Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond, a
+ *	Subject beginning "Auto:", "Automatic reply", "Out of office" ...)
+ *	and is not from MAILER-DAEMON or postmaster, or that is a warning that
  *	delivery is still being tried ("will be retried", "not yet been
  *	delivered", ...), gives nothing, even to a VERP address.
  * DIAGNOSTICS
@@ -1163,16 +1164,25 @@ bounce_verp_apply(struct bounce_ctx *c, struct bounce *b)
 }
 
 /* bounce_autoreply - is the report a person's auto-reply: marked as
- * one (RFC 3834 auto-replied, X-Autoreply, X-Autorespond) and not
- * from a mail system's address */
+ * one (RFC 3834 auto-replied, X-Autoreply, X-Autorespond, a Subject
+ * such as "Automatic reply:") and not from a mail system's address */
 static int
-bounce_autoreply(GMimeMessage *m, const char *from)
+bounce_autoreply(GMimeMessage *m, const char *from, const char *subject)
 {
+	static const char *const prefixes[] = {
+		"auto:", "automatic reply", "autoreply", "auto-reply",
+		"auto reply", "out of office", "out of the office",
+		NULL
+	};
 	const char *v;
+	size_t	 i;
 
 	if (from != NULL && (strncasecmp(from, "mailer-daemon", 13) == 0 ||
 	    strncasecmp(from, "postmaster", 10) == 0))
 		return 0;
+	for (i = 0; subject != NULL && prefixes[i] != NULL; i++)
+		if (strncasecmp(subject, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
 	v = g_mime_object_get_header(GMIME_OBJECT(m), "Auto-Submitted");
 	if (v != NULL && strcasestr(v, "auto-replied") != NULL)
 		return 1;
@@ -1222,7 +1232,7 @@ bounce_parse(const char *raw, size_t len, const char *envrcpt,
 		if (g_mime_message_get_subject(m) != NULL)
 			c.subject = xstrdup(g_mime_message_get_subject(m));
 		bounce_walk(&c, g_mime_message_get_mime_part(m), 0);
-		quiet = bounce_autoreply(m, c.from);
+		quiet = bounce_autoreply(m, c.from, c.subject);
 	}
 	if (m == NULL || c.parts == 0 || (c.notice->len == 0 &&
 	    c.dsn->len == 0)) {

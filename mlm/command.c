@@ -115,7 +115,8 @@ command_main(int argc, char **argv)
 		command_print(&r);
 	else if (r.automatic != NULL)
 		msg_info("command mail from %s not answered: %s",
-		    post.envelope ? post.envelope : "<>", r.automatic);
+		    post.envelope && *post.envelope ? post.envelope : "<>",
+		    r.automatic);
 	else
 		status = cmdexec_mail(ml, &post, &r, why);
 

@@ -40,7 +40,6 @@ cat > "$T/want" <<EOW
 elena: :include:$D/include
 owner-elena: $OWNER
 elena-ctl: :include:$D/include-ctl
-owner-elena-ctl: $OWNER
 elena-request: elena-admin
 elena-admin: $OWNER
 elena-error: :include:$D/include-error

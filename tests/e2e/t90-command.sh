@@ -239,4 +239,17 @@ then
 else
 	echo "# skip $T_NAME: an expired code needs mdb_dump and mdb_load"
 fi
+# a bounce (null envelope sender) with a person's From reaches the
+# program with its null sender (no owner-ML-ctl alias rewrites it) and
+# is not answered
+printf 'help\n' | cmd_mail erin@example.net "help" > "$T/null"
+pf_send "$PF" "$T/null" "" "$CTL"
+i=0
+while ! grep -q 'not answered: null envelope sender' "$MLD/log" 2>/dev/null &&
+    [ $i -lt 30 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+check "a null-sender mail to ml-ctl is not answered" \
+    grep -q 'from <> not answered: null envelope sender' "$MLD/log"
 done_testing
