@@ -32,7 +32,9 @@
  *	get sends at most command_get_limit articles and about
  *	command_get_size bytes of them per mail, as message/rfc822 parts.
  *	The admin password is checked with crypt(3) against
- *	etc/passwd-admin ("address hash" lines, fml8's file).
+ *	etc/passwd-admin ("address hash" lines, fml8's file): any hash
+ *	the C library can check, so that DES and MD5 hashes carried over
+ *	from fml4 keep working; new ones should be SHA-512.
  * BUGS
  *	The results are in the reply's language only; the transcript of
  *	an admin mail does not go to the maintainer.
@@ -670,10 +672,10 @@ cx_password(struct cx *x, const char *pw)
 		if ((a = strtok_r(line, " \t\r\n", &sp)) == NULL ||
 		    (h = strtok_r(NULL, " \t\r\n", &sp)) == NULL)
 			continue;
-		if (strncmp(h, "$6$", 3) != 0 || !addr_same(a, x->sender, &m))
+		if (h[0] == '*' || h[0] == '!' || !addr_same(a, x->sender, &m))
 			continue;
 		c = crypt(pw, h);
-		ok = c != NULL && strcmp(c, h) == 0;
+		ok = c != NULL && c[0] != '*' && strcmp(c, h) == 0;
 	}
 	fclose(fp);
 	path = xfree(path);
