@@ -85,7 +85,7 @@ enum cx_text {
 	T_FAILED, T_SUBSCRIBED, T_UNSUBSCRIBED, T_CHADDR, T_ON, T_OFF,
 	T_ADMIN_DENIED, T_ADMIN_OK, T_APPROVED, T_REJECTED, T_IN_USE,
 	T_TOO_MANY, T_TAIL, T_SUBJECT, T_LAST, T_WELCOME, T_GOODBYE,
-	T_SHOWN,
+	T_SHOWN, T_DECLINED,
 	T_NTEXTS
 };
 
@@ -155,6 +155,9 @@ static const char *cx_texts[T_NTEXTS][2] = {
 	[T_GOODBYE] = { "Goodbye from %s", "%s から退会しました" },
 	[T_SHOWN] = { "Answered above already.",
 	    "すでに上で答えました。" },
+	[T_DECLINED] = { "You said no: nothing was changed, and the request "
+	    "is cancelled.", "お断りの返信でしたので、何も変更せず、"
+	    "依頼を取り消しました。" },
 	[T_SUBJECT] = { "Results of your mail to %s",
 	    "%s からの返信" },
 };
@@ -183,6 +186,7 @@ struct cx {
 	unsigned	 shown;		/* texts in the results already */
 	int		 admin;
 	int		 reject;
+	int		 declined;	/* a reply saying "no" to a request */
 	int		 tempfail;
 	long		 ok;
 	long		 failed;
@@ -494,6 +498,14 @@ cx_confirm(struct cx *x, const char *klass, const char *tok)
 	}
 	if (status != 0) {
 		cx_fail(x, status);
+		return;
+	}
+	if (x->declined && strcmp(c.klass, "moderate") != 0) {
+		msg_info("%s for %s declined by %s", c.klass, c.addr,
+		    x->sender);
+		cx_say(x, T_DECLINED);
+		x->ok++;
+		confirm_rec_clear(&c);
 		return;
 	}
 	status = strcmp(c.klass, "moderate") == 0 ? cx_moderated(x, &c) :
@@ -808,6 +820,39 @@ cx_reject_word(const struct cmdparse *r)
 	return 0;
 }
 
+/* cx_no_word - whether a line is a plain "no" to a request */
+static int
+cx_no_word(const char *line)
+{
+	static const char *const no[] = { "no", "no thanks", "no, thanks",
+	    "no thank you", "cancel", "decline", "いいえ", "不要です",
+	    "不要", NULL };
+	char	 w[64];
+	size_t	 n, i;
+
+	for (n = 0; line[n] != '\0' && n < sizeof(w) - 1; n++)
+		w[n] = (char)tolower((unsigned char)line[n]);
+	while (n > 0 && strchr(" .!。", w[n - 1]) != NULL)
+		n--;
+	w[n] = '\0';
+	for (i = 0; no[i] != NULL; i++)
+		if (strcmp(w, no[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* cx_declined - whether the mail's first unknown line says "no" */
+static int
+cx_declined(const struct cmdparse *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->item[i].kind == CMDPARSE_UNKNOWN)
+			return cx_no_word(r->item[i].line);
+	return 0;
+}
+
 /* cx_password_word - the "pass" word of an admin password line, or NULL */
 static const char *
 cx_password_word(const char *line, size_t *len)
@@ -857,6 +902,7 @@ cx_run(struct cx *x)
 	buf_printf(x->out, cx_t(x, T_HEAD), x->ml->address);
 	buf_puts(x->out, "\n\n");
 	x->reject = cx_reject_word(r);
+	x->declined = cx_declined(r);
 	for (i = 0; i < r->n; i++)
 		if (r->item[i].kind == CMDPARSE_COMMAND &&
 		    strcmp(r->item[i].verb, "confirm") == 0)
@@ -874,7 +920,7 @@ cx_run(struct cx *x)
 		cx_echo(x, it);
 		if (it->kind == CMDPARSE_UNKNOWN) {
 			if (!(x->reject && strcasecmp(it->line, "reject") ==
-			    0)) {
+			    0) && !(x->declined && cx_no_word(it->line))) {
 				cx_say(x, T_UNKNOWN);
 				x->unknown++;
 			}

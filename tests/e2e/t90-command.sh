@@ -119,6 +119,23 @@ check "carol was not subscribed" not_member carol@example.net
 check "bob is still a member" is_member bob@example.net
 check "dave was not subscribed" not_member dave@example.net
 
+# carol answers the forged request with "No, thanks." and the quoted
+# request, as a mail client replies: she is not subscribed, and the
+# code cannot be used afterwards
+req=$(find_mail carol@example.net '^Subject: confirm subscribe ')
+ctok=$(header "$req" Subject | awk '{print $3}')
+crt=$(header "$req" Reply-To)
+{
+	printf 'No, thanks.\n\n'
+	sed -e '1,/^$/d' -e 's/^/> /' "$req"
+} | cmd_mail carol@example.net "Re: confirm subscribe $ctok" > "$T/f4"
+pf_send "$PF" "$T/f4" carol@example.net "$crt"
+wait_for carol@example.net 2 "carol's no gets an answer"
+no=$(find_mail carol@example.net '^Subject: Results')
+check "the answer says nothing was changed" \
+    grep -q 'nothing was changed' "$no"
+check "carol saying no was not subscribed" not_member carol@example.net
+
 # HTML only; a signature
 N=$((N + 1))
 {
