@@ -1057,7 +1057,12 @@ queue_verp_group(struct queue_run *run, struct queue_batch *b,
 	for (j = 0; j < n && codes[j] == 0; j++)
 		;
 	if (dcode == -1 && j == n) {
-		queue_verp_defer(b, idx, n, smtp_last_reply(s), keep);
+		const char *reply = smtp_last_reply(s);
+
+		if (reply != NULL && reply[0] == '5')
+			queue_refused(run, b, idx, n, reply);
+		else
+			queue_verp_defer(b, idx, n, reply, keep);
 		goto out;
 	}
 	queue_fates(b, s, idx, codes, n, dcode);

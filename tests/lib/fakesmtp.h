@@ -36,7 +36,7 @@ struct fake {
 };
 
 /* fake_script - the path of fakesmtp.py */
-static const char *
+static inline const char *
 fake_script(void)
 {
 	static char path[PATH_MAX];
@@ -55,7 +55,7 @@ fake_script(void)
 }
 
 /* fake_slurp - a whole file as a string, or NULL */
-static char *
+static inline char *
 fake_slurp(const char *path, size_t *lenp)
 {
 	FILE	*fp;
@@ -83,7 +83,7 @@ fake_slurp(const char *path, size_t *lenp)
 }
 
 /* fake_start - start the server; 0 when it listens */
-static int
+static inline int
 fake_start(struct fake *f, const char *const *opts)
 {
 	const char *argv[40];
@@ -133,7 +133,7 @@ fake_start(struct fake *f, const char *const *opts)
 }
 
 /* fake_log - the server's event log, malloc'ed ("" when empty) */
-static char *
+static inline char *
 fake_log(const struct fake *f)
 {
 	char	 path[PATH_MAX + 8];
@@ -146,7 +146,7 @@ fake_log(const struct fake *f)
 }
 
 /* fake_data - the wire bytes of transaction n, malloc'ed, or NULL */
-static char *
+static inline char *
 fake_data(const struct fake *f, int n, size_t *lenp)
 {
 	char	 path[PATH_MAX + 32];
@@ -156,7 +156,7 @@ fake_data(const struct fake *f, int n, size_t *lenp)
 }
 
 /* fake_count - how many times a string occurs in a text */
-static int
+static inline int
 fake_count(const char *text, const char *what)
 {
 	int	 n = 0;
@@ -169,7 +169,7 @@ fake_count(const char *text, const char *what)
 }
 
 /* fake_stop - end the server and remove its directory */
-static void
+static inline void
 fake_stop(struct fake *f)
 {
 	char	 path[PATH_MAX + 300];
@@ -196,7 +196,7 @@ fake_stop(struct fake *f)
 }
 
 /* fake_closed_port - a local port where nothing listens */
-static int
+static inline int
 fake_closed_port(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };

@@ -42,6 +42,7 @@ static const struct {
 	int		 ntxn;
 	long		 sent;
 	long		 deferred;
+	long		 failed;
 } cases[] = {
 	{ .name = "XVERP offered", .opts = { NULL },
 	  .want = {
@@ -60,6 +61,9 @@ static const struct {
 	{ .name = "XVERP, cut during DATA", .opts = { "--drop-data", "1",
 	    NULL },
 	  .want = { "DROP session=1 n=1" }, .ntxn = 0, .deferred = 3 },
+	{ .name = "no XVERP, MAIL FROM refused for good",
+	  .opts = { "--no-xverp", "--mail-code", "552" },
+	  .want = { NULL }, .ntxn = 0, .failed = 3 },
 };
 
 /* write_text - create a file with some text */
@@ -176,11 +180,12 @@ run_case(size_t ci)
 		status = queue_flush(ml, db, st, &stats, why);
 	CHECK(status == 0, "%s: delivered (%s)", cases[ci].name,
 	    status ? why->data : "");
-	CHECK(stats.sent == cases[ci].sent && stats.failed == 0 &&
+	CHECK(stats.sent == cases[ci].sent &&
+	    stats.failed == cases[ci].failed &&
 	    stats.deferred == cases[ci].deferred, "%s: %ld sent, %ld "
-	    "deferred (got %ld sent, %ld failed, %ld deferred)",
-	    cases[ci].name, cases[ci].sent, cases[ci].deferred, stats.sent,
-	    stats.failed, stats.deferred);
+	    "failed, %ld deferred (got %ld sent, %ld failed, %ld deferred)",
+	    cases[ci].name, cases[ci].sent, cases[ci].failed,
+	    cases[ci].deferred, stats.sent, stats.failed, stats.deferred);
 
 	log = fake_log(&f);
 	CHECK(fake_count(log, "TXN ") == cases[ci].ntxn, "%s: %d "
