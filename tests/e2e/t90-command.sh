@@ -122,6 +122,7 @@ check "dave was not subscribed" not_member dave@example.net
 # carol answers the forged request with "No, thanks." and the quoted
 # request, as a mail client replies: she is not subscribed, and the
 # code cannot be used afterwards
+pf_wait_queue "$PF" 30
 req=$(find_mail carol@example.net '^Subject: confirm subscribe ')
 ctok=$(header "$req" Subject | awk '{print $3}')
 crt=$(header "$req" Reply-To)
@@ -129,9 +130,10 @@ crt=$(header "$req" Reply-To)
 	printf 'No, thanks.\n\n'
 	sed -e '1,/^$/d' -e 's/^/> /' "$req"
 } | cmd_mail carol@example.net "Re: confirm subscribe $ctok" > "$T/f4"
+before=$(pf_count "$PF" carol@example.net)
 pf_send "$PF" "$T/f4" carol@example.net "$crt"
-wait_for carol@example.net 2 "carol's no gets an answer"
-no=$(find_mail carol@example.net '^Subject: Results')
+wait_for carol@example.net $((before + 1)) "carol's no gets an answer"
+no=$(pf_messages "$PF" carol@example.net | tail -n 1)
 check "the answer says nothing was changed" \
     grep -q 'nothing was changed' "$no"
 check "carol saying no was not subscribed" not_member carol@example.net
@@ -234,11 +236,11 @@ check "mail without a From is not answered" \
 printf 'subscribe\n' | cmd_mail dave@example.net "join" > "$T/d1"
 pf_send "$PF" "$T/d1" dave@example.net "$CTL"
 wait_for dave@example.net 2 "dave got a confirmation request"
+pf_wait_queue "$PF" 30
 req=$(find_mail dave@example.net '^Subject: confirm subscribe ')
 tok=$(header "$req" Subject | awk '{print $3}')
 if command -v mdb_dump >/dev/null 2>&1 && command -v mdb_load >/dev/null 2>&1
 then
-	pf_wait_queue "$PF" 30
 	as_owner mdb_dump -p -s confirm "$MLD/var/db" |
 	    sed -E 's/^ [0-9]{10}\\09/ 1000000000\\09/' > "$T/confirm.dump"
 	check "the code was made old" \
@@ -246,9 +248,10 @@ then
 	    2>/dev/null
 	printf 'ok\n' | cmd_mail dave@example.net "Re: confirm subscribe $tok" \
 	    > "$T/d2"
+	before=$(pf_count "$PF" dave@example.net)
 	pf_send "$PF" "$T/d2" dave@example.net "$CTL"
-	wait_for dave@example.net 3 "the old code got an answer"
-	old=$(find_mail dave@example.net '^Subject: Results')
+	wait_for dave@example.net $((before + 1)) "the old code got an answer"
+	old=$(pf_messages "$PF" dave@example.net | tail -n 1)
 	check "the answer says the code has expired" \
 	    grep -q 'has expired' "$old"
 	check "dave was not subscribed by an old code" \
