@@ -12,10 +12,10 @@
  *	ML-ctl gets none on purpose: with Postfix's owner_request_special
  *	an owner-ML-ctl alias replaces the envelope sender of every
  *	command mail, and the command program could no longer tell a
- *	bounce (null sender) from a person. In a virtual domain every key is name=domain
- *	and aliasgen_virtual_block() maps each public address to that key
- *	at a domain Postfix delivers locally (aliasgen_local_domain()), so
- *	the tables work as written. No "domain anything" line is written:
+ *	bounce (null sender) from a person. In a virtual domain every
+ *	key is name=domain and aliasgen_virtual_block() maps each public
+ *	address to that key at a domain Postfix delivers locally
+ *	(aliasgen_local_domain()), so the tables work as written. No "domain anything" line is written:
  *	it is wrong when the domain is declared in virtual_alias_domains or
  *	mydestination, which is where "makefml check" asks for it.
  *

@@ -375,8 +375,8 @@ cmdparse_html_text(const char *s, size_t len, struct buf *out)
 			}
 			if (bol && quote > 0)
 				buf_putc(out, '>');
-			if (c == '&' &&
-			    (n = cmdparse_html_entity(s + i, len - i, out)) > 0) {
+			if (c == '&' && (n = cmdparse_html_entity(s + i,
+			    len - i, out)) > 0) {
 				i += n;
 			} else {
 				buf_putc(out, c);

@@ -175,7 +175,7 @@ struct queue_run {
 	int		 counted;	/* attempts was raised in this run */
 	int		 dirty;		/* item changed, not yet written */
 	int		 stop;
-	int		 again;		/* 452 too many recipients: resend now */
+	int		 again;		/* 452 too many rcpts: go on now */
 	long		 sent;
 };
 
