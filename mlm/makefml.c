@@ -1703,8 +1703,16 @@ makefml_check_owners(struct mf_lists *ls, const char *owner)
 	int	 needs = 0;
 
 	for (i = 0; i < ls->n; i++) {
+		if (stat(ls->ml[i]->home, &st) == 0 && (st.st_mode & 022))
+			printf("warn: %s is writable by others (mode %03o): "
+			    "chmod 700 %s\n", ls->ml[i]->home,
+			    (unsigned)(st.st_mode & 0777), ls->ml[i]->home);
 		for (j = 0; files[j] != NULL; j++) {
 			path = ml_path(ls->ml[i], files[j]);
+			if (stat(path, &st) == 0 && (st.st_mode & 022))
+				printf("warn: %s is writable by others "
+				    "(mode %03o): chmod 600 %s\n", path,
+				    (unsigned)(st.st_mode & 0777), path);
 			if (stat(path, &st) == 0 && st.st_uid == 0) {
 				printf("need: chown %s %s (Postfix runs an "
 				    "include file as its owner, and the "

@@ -21,3 +21,12 @@ if [ "$(id -u)" = 0 ]; then
 	    "$OUT"
 	check $? "a root-owned include file is a need (status $RC)"
 fi
+
+chmod 0777 "$HOME_PREFIX/ml"
+chmod 0666 "$HOME_PREFIX/ml/config.cf"
+mf check
+grep -q "warn: $HOME_PREFIX/ml is writable by others (mode 777)" "$OUT" &&
+    grep -q "warn: $HOME_PREFIX/ml/config.cf is writable by others" "$OUT"
+check $? "a list directory and config.cf writable by others are reported"
+chmod 0700 "$HOME_PREFIX/ml"
+chmod 0600 "$HOME_PREFIX/ml/config.cf"
