@@ -147,9 +147,11 @@ N=$((N + 1))
 	printf '<html><head><style>p{}</style></head><body><div>guide'
 	printf '</div><div><br></div></body></html>\n'
 } > "$T/h1"
+pf_wait_queue "$PF" 30
+before=$(pf_count "$PF" carol@example.net)
 pf_send "$PF" "$T/h1" carol@example.net "$CTL"
-wait_for carol@example.net 2 "the HTML-only mail was answered"
-html=$(find_mail carol@example.net '^Subject: Results')
+wait_for carol@example.net $((before + 1)) "the HTML-only mail was answered"
+html=$(pf_messages "$PF" carol@example.net | tail -n 1)
 check "the answer holds the guide" grep -q '^>>> guide' "$html"
 check "nothing from the HTML was unknown" \
     sh -c "! grep -q 'Not understood' '$html'"
@@ -210,8 +212,11 @@ check "alice is no longer a member" \
 	head -c 5000 /dev/zero | tr '\0' x
 	printf '\nadmin pass correct horse battery staple now\nhelp\nHELP\n'
 } | cmd_mail carol@example.net "long" > "$T/l1"
+pf_wait_queue "$PF" 30
+before=$(pf_count "$PF" carol@example.net)
 pf_send "$PF" "$T/l1" carol@example.net "$CTL"
-wait_for carol@example.net 3 "the mail with a huge line was answered"
+wait_for carol@example.net $((before + 1)) \
+    "the mail with a huge line was answered"
 long=$(pf_messages "$PF" carol@example.net | tail -n 1)
 check "no line of the answer is longer than 998 bytes" \
     [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' \
