@@ -15,9 +15,10 @@
  *	bounce (null sender) from a person. In a virtual domain every
  *	key is name=domain and aliasgen_virtual_block() maps each public
  *	address to that key at a domain Postfix delivers locally
- *	(aliasgen_local_domain()), so the tables work as written. No "domain anything" line is written:
- *	it is wrong when the domain is declared in virtual_alias_domains or
- *	mydestination, which is where "makefml check" asks for it.
+ *	(aliasgen_local_domain()), so the tables work as written. No
+ *	"domain anything" line is written: it is wrong when the domain is
+ *	declared in virtual_alias_domains or mydestination, which is where
+ *	"makefml check" asks for it.
  *
  *	aliasgen_include() gives the one line of an include file: the
  *	program by its full path, "-c confdir" when the site directory is

@@ -32,7 +32,8 @@
 #include "fml4cf.h"
 #include "xmem.h"
 
-#define FML4CF_NOTE_MAX		100	/* characters of a statement quoted */
+/* How many characters of a statement a note quotes. */
+#define FML4CF_NOTE_MAX		100
 #define FML4CF_FILE_MAX		(16 * 1024 * 1024)
 #define FML4CF_DEPTH_MAX	64
 

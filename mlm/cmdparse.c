@@ -76,7 +76,8 @@ static const struct cmdparse_verb cmdparse_verbs[] = {
 	{ .name = "admin", .verb = "admin", .args = ARGS_ADMIN },
 };
 
-#define CMDPARSE_NVERBS	(sizeof(cmdparse_verbs) / sizeof(cmdparse_verbs[0]))
+#define CMDPARSE_NVERBS	\
+	(sizeof(cmdparse_verbs) / sizeof(cmdparse_verbs[0]))
 
 static const char *cmdparse_classes[] = {
 	"subscribe", "unsubscribe", "chaddr", "on", "off", "moderate",
