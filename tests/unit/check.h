@@ -10,8 +10,12 @@
  * tests/run adds up the ok / not ok lines of every test program.
  */
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int check_passed, check_failed;
 static const char *check_name = "test";
@@ -38,6 +42,36 @@ static const char *check_name = "test";
 		    check_g ? check_g : "(null)",			\
 		    check_w ? check_w : "(null)");			\
 } while (0)
+
+/* check_rm_tree - remove a test's directory tree */
+static inline void
+check_rm_tree(const char *path)
+{
+	char	 sub[PATH_MAX + 300];
+	struct dirent *de;
+	struct stat sb;
+	DIR	*dir;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
+		unlink(path);
+		return;
+	}
+	if ((dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", path,
+			    de->d_name) >= (int)sizeof(sub))
+				continue;
+			check_rm_tree(sub);
+		}
+		closedir(dir);
+	}
+	rmdir(path);
+}
 
 /* check_done - print the totals; 0 when every check passed */
 static inline int

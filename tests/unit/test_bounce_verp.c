@@ -78,34 +78,6 @@ write_text(const char *path, const char *text)
 	return fclose(fp);
 }
 
-/* rm_tree - remove a directory tree */
-static void
-rm_tree(const char *path)
-{
-	char	 sub[PATH_MAX + 300];
-	struct dirent *de;
-	struct stat sb;
-	DIR	*dir;
-
-	if (lstat(path, &sb) != 0)
-		return;
-	if (!S_ISDIR(sb.st_mode)) {
-		unlink(path);
-		return;
-	}
-	if ((dir = opendir(path)) != NULL) {
-		while ((de = readdir(dir)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-			rm_tree(sub);
-		}
-		closedir(dir);
-	}
-	rmdir(path);
-}
-
 /* run_case - one list, one delivery, the server's log */
 static void
 run_case(size_t ci)
@@ -214,7 +186,7 @@ out:
 	db = db_close(db);
 	ml = ml_free(ml);
 	site = site_free(site);
-	rm_tree(base);
+	check_rm_tree(base);
 	why = buf_free(why);
 }
 

@@ -323,34 +323,6 @@ list_open(struct list *l)
 	return status;
 }
 
-/* rm_tree - remove a directory tree */
-static void
-rm_tree(const char *path)
-{
-	char	 sub[PATH_MAX + 300];
-	struct dirent *de;
-	struct stat sb;
-	DIR	*dir;
-
-	if (lstat(path, &sb) != 0)
-		return;
-	if (!S_ISDIR(sb.st_mode)) {
-		unlink(path);
-		return;
-	}
-	if ((dir = opendir(path)) != NULL) {
-		while ((de = readdir(dir)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-			rm_tree(sub);
-		}
-		closedir(dir);
-	}
-	rmdir(path);
-}
-
 /* list_close - release a list and remove its directory */
 static void
 list_close(struct list *l)
@@ -360,7 +332,7 @@ list_close(struct list *l)
 	l->ml = ml_free(l->ml);
 	l->site = site_free(l->site);
 	l->notes = buf_free(l->notes);
-	rm_tree(l->base);
+	check_rm_tree(l->base);
 }
 
 /* queue_one - queue article 1 in a transaction of our own */
